@@ -1,0 +1,68 @@
+"""The `nearer` command line: argparse only, each subcommand imported when it runs.
+
+`check`, `list` and `export` must never import Textual (they stay instant and work over SSH
+without a terminal); only the commands that open a screen import `nearer.tui`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from nearer import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nearer",
+        description="Guided rituals that help two people grow closer. "
+        "Run with no command to open the home screen.",
+    )
+    parser.add_argument("--version", action="version", version=f"nearer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="open nearer, or go straight into one ritual")
+    run.add_argument("ritual", nargs="?", help="a ritual id (see `nearer list`) or a .toml path")
+
+    check = sub.add_parser("check", help="check ritual files and say precisely what is wrong")
+    check.add_argument("paths", nargs="*", help="ritual files or folders (default: your rituals)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text", dest="output")
+
+    listing = sub.add_parser("list", help="list the rituals nearer can find")
+    listing.add_argument("paths", nargs="*", help="extra ritual files or folders to include")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    export = sub.add_parser("export", help="export your journal as Markdown or JSON")
+    export.add_argument("--format", choices=("md", "json"), default="md", dest="output")
+    export.add_argument("--since", metavar="DATE", help="only sessions on or after YYYY-MM-DD")
+    export.add_argument("--out", metavar="PATH", help="write to a file instead of the terminal")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "check":
+            from nearer.commands.check import run_check
+
+            return run_check(args)
+        if command == "list":
+            from nearer.commands.listing import run_list
+
+            return run_list(args)
+        if command == "export":
+            from nearer.commands.export import run_export
+
+            return run_export(args)
+        from nearer.tui.launch import run_app
+
+        return run_app(getattr(args, "ritual", None))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `nearer list | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,1 @@
+"""Subcommands that open no screen; none of them imports Textual."""
