@@ -80,23 +80,38 @@ def _shuffled(cards: list[str], seed: int, deck: str, salt: int) -> list[str]:
     return order
 
 
+def _current_cycle(history: list[str], cards: list[str]) -> list[str]:
+    """The cards drawn since the deck was last used up, from a history in the order drawn.
+
+    `Start.seen_cards` may be every card ever drawn from a `forever` deck (the journal keeps them
+    all): walking it and starting over each time every card has been seen keeps the no-repeat
+    promise in every cycle, not just the first."""
+    deck = set(cards)
+    current: list[str] = []
+    for card in history:
+        if card in deck and card not in current:
+            current.append(card)
+            if len(current) == len(deck):
+                current = []
+    return current
+
+
 def _deal(ritual: m.Ritual, state: RunState, step: m.DeckStep) -> RunState:
     deck = ritual.decks.get(step.deck)
     if deck is None or not deck.cards:
         return replace(state, hand=[], card=0)
     want = max(1, min(step.draw or deck.draw, len(deck.cards)))
-    used = list(state.deck_used.get(step.deck, []))
+    used = _current_cycle(state.deck_used.get(step.deck, []), deck.cards)
     fresh = [c for c in deck.cards if c not in set(used)]
-    hand: list[str] = []
-    for cycle in range(2):
-        order = _shuffled(fresh, state.seed, step.deck, len(used) + cycle * 7919)
-        hand.extend(order[: want - len(hand)])
-        if len(hand) >= want:
-            break
-        # Every card has been seen: start the deck over, without repeating this hand.
-        used = []
-        fresh = [c for c in deck.cards if c not in set(hand)]
-    used.extend(hand)
+    hand = _shuffled(fresh, state.seed, step.deck, len(used))[:want]
+    if len(hand) < want:
+        # Every card has been seen: start the deck over, without repeating this hand. Only the
+        # cards of the new cycle count as used in it.
+        restart = [c for c in deck.cards if c not in set(hand)]
+        used = _shuffled(restart, state.seed, step.deck, 7919)[: want - len(hand)]
+        hand = hand + used
+    else:
+        used = used + hand
     deck_used = dict(state.deck_used)
     deck_used[step.deck] = used
     drawn = state.cards_drawn + [DrawnCard(deck=step.deck, text=card) for card in hand]
