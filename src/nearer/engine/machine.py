@@ -436,6 +436,7 @@ def view(ritual: m.Ritual, state: RunState, viewer: Partner | None = None) -> Vi
         actors=actors(ritual, state),
         waiting_on=_waiting_on(ritual, state),
         now=state.now,
+        visit=len(state.history),
         consents=dict(state.consents),
         paused_by=state.paused_by,
         paused_at=state.paused_at,

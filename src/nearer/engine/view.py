@@ -37,6 +37,8 @@ class View(Struct, kw_only=True):
     waiting_on: list[Partner]
     """Of the actors, those who have not acted yet."""
     now: float
+    visit: int = 0
+    """How many steps have been entered so far: a new visit means a fresh screen."""
     answer_mode: str | None = None
     ready_at: float = 0.0
     """A prompt with `min_seconds` cannot be finished before this time."""
