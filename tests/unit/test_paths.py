@@ -164,7 +164,8 @@ def _fill(directory: Path) -> None:
 
 def test_storage_modules_do_not_import_textual():
     code = (
-        "import sys, nearer.paths, nearer.fsutil, nearer.settings; "
+        "import sys, nearer.paths, nearer.fsutil, nearer.settings, nearer.journal.store, "
+        "nearer.journal.export, nearer.commands.export, nearer.themes; "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     src = Path(__file__).resolve().parents[2] / "src"
