@@ -65,9 +65,9 @@ EXPLAIN: dict[str, str] = {
     "E003": "A table has a key nearer does not know (often a typo: nearer suggests the closest "
     "known key), is missing a key it needs, or a value is the wrong type, such as text where a "
     "number belongs. Unknown keys are errors so that a typo is never silently ignored.",
-    "E004": "A step's `kind` is not one nearer knows. The message lists the kinds there are: "
+    "E004": "A step has no `kind`, or one nearer does not know. The kinds are: "
     "text, consent, prompt, deck, timer, photo, reflect, swap_roles, reveal, choice and "
-    "reschedule.",
+    "reschedule (docs/authoring.md says what each does).",
     "E010": "Two steps have the same `id`. Jumps name steps by id, so each id must be unique.",
     "E011": "An id is not written the way ids must be: lower-case letters, digits and `_`, "
     "starting with a letter, at most 40 characters. `end` is taken: it means the end of the "
@@ -240,7 +240,7 @@ def _deck_problems(source: Source, path: tuple, name: str, deck: Deck) -> list[D
     if not deck.cards:
         problems.append(
             source.diagnostic(
-                path,
+                path + ("cards",),
                 "E041",
                 f'deck "{name}" has no cards, so there would be nothing to draw.',
                 hint='Add some: cards = ["A first question?", "A second one?"]',
@@ -316,11 +316,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _quoted_list(words: Sequence[str]) -> str:
+def _quoted_list(words: Sequence[str], conjunction: str = "or") -> str:
     quoted = [f'"{word}"' for word in words]
     if len(quoted) <= 1:
         return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return ", ".join(quoted[:-1]) + f" {conjunction} " + quoted[-1]
 
 
 # -- the ritual stages --------------------------------------------------------------------------
@@ -401,7 +401,7 @@ class _RitualCheck:
                     ("id",),
                     "E011",
                     f'the ritual id is "{ritual_id}", but the file is called "{stem}.toml". '
-                    "They must match, so that `nearer run {ritual_id}` finds this file.",
+                    f"They must match, so that `nearer run {ritual_id}` finds this file.",
                     hint=f'Rename the file to "{ritual_id}.toml", or set id = "{stem}".',
                 )
             )
@@ -409,16 +409,18 @@ class _RitualCheck:
     def targets(self, position: int, step) -> None:
         jumps: list[tuple[tuple, str, str]] = []
         if step.next is not None:
-            jumps.append((("step", position, "next"), step.next, "jumps"))
+            jumps.append((("step", position, "next"), step.next, "jumps to {}"))
         for outcome, target in step.on.items():
-            jumps.append((("step", position, "on", outcome), target, f'on "{outcome}" jumps'))
+            jumps.append(
+                (("step", position, "on", outcome), target, f'jumps to {{}} on "{outcome}"')
+            )
         if isinstance(step, ChoiceStep):
             for number, option in enumerate(step.options):
                 jumps.append(
                     (
                         ("step", position, "options", number, "next"),
                         option.next,
-                        f'has an option "{option.label}" that leads',
+                        f'has an option "{option.label}" that leads to {{}}',
                     )
                 )
         if isinstance(step, SwapRolesStep) and step.loop_to is not None:
@@ -429,15 +431,17 @@ class _RitualCheck:
                     f'step "{step.id}" loops back to "end", but loop_to must name an earlier step.',
                 )
             else:
-                jumps.append((("step", position, "loop_to"), step.loop_to, "loops back"))
+                jumps.append((("step", position, "loop_to"), step.loop_to, "loops back to {}"))
         for path, target, verb in jumps:
             if target == END or target in self.index:
                 continue
             guess = did_you_mean(target, [*self.index, END])
+            quoted = f'"{target}"'
             self.add(
                 path,
                 "E012",
-                f'step "{step.id}" {verb} to "{target}", which is not a step.{guess}',
+                f'step "{step.id}" {verb.format(quoted)}, but there is no step called {quoted}.'
+                f"{guess}",
                 hint='A jump names the id of a step in this ritual, or "end" to finish.',
             )
 
@@ -471,7 +475,9 @@ class _RitualCheck:
 
     # graph: W020 E021 W022 E030 ----------------------------------------------------------------
 
-    def edges(self, position: int, *, consent_yes: bool = True) -> list[str]:
+    def edges(self, position: int, *, consent_yes: bool = True, loops: bool = True) -> list[str]:
+        """Where the step at `position` can lead. `consent_yes=False` leaves out consent `yes`
+        answers; `loops=False` leaves out role-swap loops, which run a set number of rounds."""
         step = self.steps[position]
         kind = kind_of(step)
         targets: list[str] = []
@@ -484,7 +490,7 @@ class _RitualCheck:
                 if not consent_yes and kind == "consent" and outcome == "yes":
                     continue
                 targets.append(outcome_target(self.ritual, position, outcome))
-            if isinstance(step, SwapRolesStep) and step.loop_to is not None:
+            if loops and isinstance(step, SwapRolesStep) and step.loop_to is not None:
                 targets.append(step.loop_to)
         return targets
 
@@ -544,7 +550,7 @@ class _RitualCheck:
                 continue  # it leads into a circle reported at the circle's first step
             circle = sorted(p for p in ahead if position in self.forward(p))
             reported.update(circle)
-            names = _quoted_list([self.steps[p].id for p in circle])
+            names = _quoted_list([self.steps[p].id for p in circle], "and")
             self.add(
                 ("step", position),
                 "E021",
@@ -556,11 +562,12 @@ class _RitualCheck:
             )
 
     def forward(self, start: int) -> set[int]:
+        """Steps reachable from `start` in one or more moves, not counting bounded loops."""
         seen: set[int] = set()
         queue = deque([start])
         while queue:
             position = queue.popleft()
-            for target in self.edges(position):
+            for target in self.edges(position, loops=False):
                 if target == END:
                     continue
                 following = self.index[target]

@@ -264,6 +264,8 @@ def _toml_reason(reason: str) -> str:
         "Invalid statement": "this is neither a key = value line nor a [table] header",
         "Unclosed array": "a list in [brackets] is never closed",
     }
+    if reason.startswith("Illegal character '\\n'"):
+        return "a text in quotes is never closed before the line ends"
     return known.get(reason, reason[:1].lower() + reason[1:])
 
 
@@ -368,7 +370,7 @@ def _step_problems(source: Source, index: int, raw: Any) -> list[Diagnostic]:
         return [
             source.diagnostic(
                 path,
-                "E003",
+                "E004",
                 f"{subject} has no `kind`, so nearer does not know what it should do.",
                 hint="Add a line such as `kind = \"text\"`. The kinds are: " + _kinds() + ".",
             )
@@ -423,18 +425,23 @@ def _table_problems(
     fields = struct.__struct_fields__
     known = {*fields, *ignore}
     unknown = [key for key in raw if key not in known]
+    original = raw
+    if unknown:
+        raw = {key: value for key, value in raw.items() if key not in unknown}
     for key in unknown:
+        guess = closest(key, fields)
         problems.append(
             source.diagnostic(
                 path + (key,),
                 "E003",
                 f'{subject} has a key "{key}" that nearer does not know.'
-                + did_you_mean(key, fields),
+                + (f' Did you mean "{guess}"?' if guess else ""),
                 hint="Allowed here: " + ", ".join(fields) + ".",
             )
         )
-    if unknown:
-        raw = {key: value for key, value in raw.items() if key not in unknown}
+        if guess is not None and guess not in raw:
+            # Read the typo as the key it stands for, so it is not also reported as missing.
+            raw[guess] = original[key]
     try:
         msgspec.convert(raw, struct, strict=True)
     except msgspec.ValidationError as error:
@@ -471,16 +478,16 @@ def _validation_problem(
         return source.diagnostic(
             path, "E003", f"{_field_phrase(relative, subject)} should be {wanted}, not {got}."
         )
-    enum = re.match(r"Invalid enum value (.+)", what)
+    enum = re.match(r"Invalid enum value '?(.*?)'?$", what)
     if enum:
+        value = enum.group(1)
         allowed = _allowed_values(struct, relative)
         hint = "It can be one of: " + ", ".join(f'"{v}"' for v in allowed) + "." if allowed else ""
-        guess = did_you_mean(enum.group(1).strip("'\""), allowed) if allowed else ""
         return source.diagnostic(
             path,
             "E003",
-            f"{_field_phrase(relative, subject)} is {enum.group(1)}, which is not one of its "
-            f"choices.{guess}",
+            f'{_field_phrase(relative, subject)} is "{value}", which is not one of its choices.'
+            + did_you_mean(value, allowed),
             hint=hint,
         )
     return source.diagnostic(
@@ -686,9 +693,15 @@ def _step_subject(raw: Any, index: int) -> str:
     return f"step {index + 1}"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def closest(word: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' Did you mean "{close[0]}"?' if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' Did you mean "x"?' for the closest choice, or nothing when none is close."""
+    guess = closest(word, choices)
+    return f' Did you mean "{guess}"?' if guess else ""
 
 
 def _describe_value(value: Any) -> str:
