@@ -171,3 +171,12 @@ def test_export_never_imports_textual(filled):
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["sessions"]) == 3
+
+
+def test_unnamed_partners_and_empty_answers_still_read_well(journal_path, capsys):
+    with Journal.open() as journal:
+        session = journal.start_session("x", "Hug", "affection", local(2026, 1, 1, 9, 0))
+        journal.add_entry(session, "s", "reflection", "both", "", "", "", False, local(2026, 1, 1, 9, 1))
+    _, out, _ = export(capsys)
+    assert "\n**Both of you**\n\n>\n" in out
+    assert "not finished" in out

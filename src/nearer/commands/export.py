@@ -30,7 +30,7 @@ def run_export(args: argparse.Namespace) -> int:
     from nearer.journal.export import render_json, render_markdown
     from nearer.journal.store import Journal, JournalError
 
-    sessions, plans = [], {}
+    sessions, entries, plans = [], [], {}
     journal_file = paths.journal_path()
     if journal_file.exists():  # exporting never creates a journal
         try:
@@ -38,7 +38,9 @@ def run_export(args: argparse.Namespace) -> int:
                 if journal.notice:
                     _say(journal.notice)
                 start = dt.datetime.combine(since, dt.time()).timestamp() if since else None
-                sessions = journal.sessions_since(start)
+                markdown = args.output == "md"
+                sessions = journal.sessions_since(start, with_entries=not markdown)
+                entries = journal.entry_texts_since(start) if markdown else []
                 plans = journal.plans_for([s.id for s in sessions])
         except (JournalError, StorageError) as exc:
             _say(str(exc))
@@ -52,8 +54,10 @@ def run_export(args: argparse.Namespace) -> int:
         if args.output == "md":
             return 0  # JSON still prints an empty document, so scripts reading it keep working
 
-    render = render_markdown if args.output == "md" else render_json
-    text = render(sessions, plans, exported=time.time(), since=since)
+    if args.output == "md":
+        text = render_markdown(sessions, entries, plans, exported=time.time(), since=since)
+    else:
+        text = render_json(sessions, plans, exported=time.time(), since=since)
     if args.out is None:
         sys.stdout.write(text)
         return 0

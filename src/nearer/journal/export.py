@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import msgspec
 
-from nearer.journal.store import Plan, SessionRecord
+from nearer.journal.store import EntryText, Plan, SessionRecord
 
 EXPORT_FORMAT = 1
 """Bumped when the JSON shape changes in a way a script reading it would notice."""
@@ -25,39 +28,64 @@ _OUTCOMES = {
     "abandoned": "not finished",
 }
 _FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", "both": "Both of you"}
+# English names whatever the locale, to match the rest of the text.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
 
 def render_markdown(
     sessions: list[SessionRecord],
+    entries: list[EntryText],
     plans: dict[int, list[Plan]],
     *,
     exported: float,
     since: dt.date | None = None,
 ) -> str:
-    """One document: a heading per session (ritual and date), then who wrote what, to which prompt."""
+    """One document: a heading per session (ritual and date), then who wrote what, to which prompt.
+
+    `sessions` need no entries of their own; `entries` are `Journal.entry_texts_since` rows.
+    Names and prompts repeat across thousands of entries, so each distinct "who, answering what"
+    line is built once (benchmarks/bench_journal.py measures a 100,000-entry journal).
+    """
     count = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}"
     scope = f" from {_day(since)} on" if since else ""
     out = [
         "# Our nearer journal\n\n",
         f"Exported on {_day(dt.date.fromtimestamp(exported))}: {count}{scope}.\n",
     ]
+    by_session = {sid: list(rows) for sid, rows in groupby(entries, key=itemgetter(0))}
+    headings: dict[tuple[str, str, int, str, str], str] = {}
+    append = out.append
     for session in sessions:
-        out.append(f"\n## {_escape(session.ritual_title)}\n\n")
-        out.append(f"{_when(session.started)} · {_how_it_went(session)}\n")
-        for entry in session.entries:
-            name = _escape(entry.author_name or _FALLBACK_NAMES[entry.author])
-            who = f"**{name}**"
-            if entry.private:
-                who += f" (private, written by {name})"
-            if entry.prompt:
-                verb = "answering" if entry.kind == "answer" else "reflecting on"
-                who += f", {verb} “{_escape(entry.prompt)}”"
-            out.append(f"\n{who}\n\n{_quote(entry.text)}\n")
+        append(f"\n## {_escape(session.ritual_title)}\n\n")
+        append(f"{_when(session.started)} · {_how_it_went(session)}\n")
+        for row in by_session.get(session.id, ()):
+            key = row[1:6]
+            heading = headings.get(key)
+            if heading is None:
+                heading = headings[key] = _heading(*key)
+            append(heading)
+            text = row[6]
+            append(_quote(text) if "\n" in text or "\r" in text or not text else f"> {text}\n")
         for plan in plans.get(session.id, ()):
             state = "done" if plan.done else "still to do"
-            out.append(f"\nYou planned to come back to this {_escape(plan.when_text)} ({state}).\n")
+            append(f"\nYou planned to come back to this {_escape(plan.when_text)} ({state}).\n")
     return "".join(out)
+
+
+def _heading(kind: str, author: str, private: int, name: str, prompt: str) -> str:
+    shown = _escape(name) or _FALLBACK_NAMES[author]
+    line = f"**{shown}**"
+    if private:
+        line += f" (private, written by {shown})"
+    if prompt:
+        verb = "answering" if kind == "answer" else "reflecting on"
+        line += f", {verb} “{_escape(prompt)}”"
+    return f"\n{line}\n\n"
 
 
 def render_json(
@@ -111,10 +139,10 @@ def _quote(text: str) -> str:
     quoted = []
     for line, following in zip(lines, [*lines[1:], ""]):
         if not line:
-            quoted.append(">")
+            quoted.append(">\n")
         else:
-            quoted.append(f"> {line}  " if following else f"> {line}")
-    return "\n".join(quoted)
+            quoted.append(f"> {line}  \n" if following else f"> {line}\n")
+    return "".join(quoted)
 
 
 def _how_it_went(session: SessionRecord) -> str:
@@ -128,12 +156,16 @@ def _how_it_went(session: SessionRecord) -> str:
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _when(timestamp: float) -> str:
-    moment = dt.datetime.fromtimestamp(timestamp)
-    return f"{_day(moment.date())}, {moment.strftime('%H:%M')}"
+    moment = time.localtime(timestamp)
+    weekday, month = _WEEKDAYS[moment.tm_wday], _MONTHS[moment.tm_mon - 1]
+    return (
+        f"{weekday} {moment.tm_mday} {month} {moment.tm_year}, "
+        f"{moment.tm_hour:02d}:{moment.tm_min:02d}"
+    )
 
 
 def _iso(timestamp: float) -> str:
