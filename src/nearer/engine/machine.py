@@ -344,12 +344,13 @@ def _on_reflect(ritual, state, step: m.ReflectStep, event, partner: Partner) -> 
             text=event.text.strip(),
             private=private,
         )
-        state = replace(state, done=state.done + [partner], entries=state.entries + [entry])
+        answers = {**state.answers, partner: entry.text}
+        state = replace(state, done=state.done + [partner], answers=answers, entries=state.entries + [entry])
     else:
         return state
     if all(p in state.done for p in actors(ritual, state)):
-        wrote = any(e.step_id == step.id for e in state.entries)
-        return _finish(ritual, state, "saved" if wrote else "skip")
+        # Only what was written on this visit counts: a loop may bring the step back.
+        return _finish(ritual, state, "saved" if state.answers else "skip")
     return state
 
 
