@@ -415,6 +415,16 @@ def test_reflect_ignores_a_blank_answer():
     assert s.entries == [] and s.done == []
 
 
+def test_reflect_skipped_on_a_second_pass_takes_the_skip_outcome():
+    r = ritual("reflect_loop")
+    s = play(r, started(r), Answer(partner="a", text="first pass"), Skip(partner="b"))
+    assert s.step == "thanks"
+    s = play(r, s, Done(partner="a"), Done(partner="a"))
+    assert s.step == "note"
+    s = play(r, s, Skip(partner="a"), Skip(partner="b"))
+    assert s.step == "no_worries"
+
+
 # -- reveal -------------------------------------------------------------------------------
 
 SECRET_A = "I secretly hope for the mountains"
@@ -609,3 +619,4 @@ def test_partner_text_is_not_treated_as_a_placeholder():
     r = ritual("prompts")
     s = play(r, started(r), Tick(now=30), Done(partner="a"), Answer(partner="a", text="{speaker} [b]x[/b]"))
     assert s.entries[0].text == "{speaker} [b]x[/b]"
+
