@@ -337,6 +337,7 @@ class _RitualCheck:
         for position, step in enumerate(self.steps):
             self.index.setdefault(step.id, position)
         self.problems: list[Diagnostic] = []
+        self.edge_cache: dict[tuple[int, bool, bool], list[str]] = {}
 
     def add(self, path: tuple, code: str, message: str, hint: str = "") -> None:
         self.problems.append(self.source.diagnostic(path, code, message, hint))
@@ -478,6 +479,13 @@ class _RitualCheck:
     def edges(self, position: int, *, consent_yes: bool = True, loops: bool = True) -> list[str]:
         """Where the step at `position` can lead. `consent_yes=False` leaves out consent `yes`
         answers; `loops=False` leaves out role-swap loops, which run a set number of rounds."""
+        key = (position, consent_yes, loops)
+        targets = self.edge_cache.get(key)
+        if targets is None:
+            targets = self.edge_cache[key] = self._edges(position, consent_yes, loops)
+        return targets
+
+    def _edges(self, position: int, consent_yes: bool, loops: bool) -> list[str]:
         step = self.steps[position]
         kind = kind_of(step)
         targets: list[str] = []

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 from nearer.ritual.check import check_file
 from nearer.ritual.load import Diagnostic, default_search_dirs, display_path
@@ -21,15 +22,14 @@ from nearer.ritual.model import Ritual
 Origin = Literal["builtin", "user", "path"]
 
 
-@dataclass
-class RitualEntry:
+class RitualEntry(msgspec.Struct, kw_only=True):
     """One ritual file and what came of reading it."""
 
     id: str
     path: Path
     source: Origin
     ritual: Ritual | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     shadows_builtin: bool = False
 
     @property
@@ -42,11 +42,10 @@ class RitualEntry:
         return next((d for d in self.diagnostics if d.is_error), None)
 
 
-@dataclass
-class Library:
+class Library(msgspec.Struct):
     """The rituals nearer can offer, one entry per id, built-ins first."""
 
-    entries: list[RitualEntry] = field(default_factory=list)
+    entries: list[RitualEntry] = msgspec.field(default_factory=list)
 
     def __iter__(self) -> Iterator[RitualEntry]:
         return iter(self.entries)

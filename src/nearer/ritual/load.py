@@ -14,13 +14,10 @@ ritual's own `[decks.<name>]` replaces an imported deck of the same name outrigh
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,15 +45,25 @@ class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
     hint: str = ""
 
     def format(self) -> str:
-        """gcc style, so editors and terminals can jump to the line; the hint goes underneath."""
-        text = f"{self.path}:{self.line}: {self.severity} {self.code} {self.message}"
+        """gcc style, so editors and terminals can jump to the line; the hint goes underneath.
+        Control characters from the file (a newline in an id, a terminal escape) are shown
+        escaped, so each problem stays on its own line and cannot restyle the terminal."""
+        text = f"{_visible(self.path)}:{self.line}: {self.severity} {self.code} "
+        text += _visible(self.message)
         if self.hint:
-            text += "\n" + "\n".join("    " + line for line in self.hint.splitlines())
+            text += "\n" + "\n".join("    " + _visible(line) for line in self.hint.splitlines())
         return text
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class RitualError(Exception):
@@ -101,30 +108,30 @@ class Source:
         )
 
 
-@dataclass
-class DeckOrigin:
+class DeckOrigin(msgspec.Struct):
     """Where a deck was (last) defined, so a problem with it points at the right file and line."""
 
     source: Source
     path: DataPath
 
 
-@dataclass
-class Loaded:
+class Loaded(msgspec.Struct, kw_only=True):
     """What reading one ritual file gave: the ritual (None if its shape is wrong), where each part
     came from, and the problems found so far."""
 
     source: Source | None
     ritual: Ritual | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    deck_origins: dict[str, DeckOrigin] = field(default_factory=dict)
-    imported: list[Source] = field(default_factory=list)
-    missing_imports: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
+    deck_origins: dict[str, DeckOrigin] = msgspec.field(default_factory=dict)
+    imported: list[Source] = msgspec.field(default_factory=list)
+    missing_imports: list[str] = msgspec.field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
         """sha256 of the ritual file and every deck file it pulled in, in the order they were
         read: the engine stores it so a saved run is never resumed against a changed ritual."""
+        import hashlib  # OpenSSL costs a few ms to load; only the engine asks for this
+
         digest = hashlib.sha256()
         for source in [self.source, *self.imported]:
             if source is not None:
@@ -694,6 +701,8 @@ def _step_subject(raw: Any, index: int) -> str:
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib  # only when there is a problem to suggest a fix for
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 
