@@ -86,6 +86,9 @@ def _step_items(steps: dict[str, Any], id_rule: dict[str, Any]) -> dict[str, Any
         "type": "object",
         "required": ["kind", "id", "phase"],
         "properties": {"kind": {"enum": list(steps)}},
+        # The branch for the step's kind refuses unknown keys; said here too, Tombi's strict
+        # mode would flag every key of every step.
+        "additionalProperties": True,
         "allOf": branches,
     }
 
