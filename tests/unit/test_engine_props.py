@@ -137,7 +137,10 @@ def willing_move(ritual: Ritual, state, t: float, partner: str | None = None) ->
     if v.kind == "timer":
         return ev.Tick(now=t)
     if v.kind == "choice":
-        return ev.Choose(partner=p, option=0, at=t)
+        # A choice may loop back ("a few more questions"): each visit takes the next option, so
+        # the way out is found.
+        visits = state.history.count(state.step)
+        return ev.Choose(partner=p, option=(visits - 1) % len(v.options), at=t)
     if v.kind == "reschedule":
         return ev.Plan(partner=p, when="tomorrow", at=t)
     if v.kind == "reflect" or (v.kind == "reveal" and v.waiting_on):
