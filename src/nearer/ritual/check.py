@@ -343,6 +343,15 @@ class _RitualCheck:
         self.problems.append(self.source.diagnostic(path, code, message, hint))
 
     def run(self) -> list[Diagnostic]:
+        if not self.steps:
+            self.add(
+                ("step",),
+                "E003",
+                "this ritual has no steps, so there is nothing to do.",
+                hint='Add a step: [[step]] with an id, a phase and a kind, such as kind = "text".',
+            )
+            return self.problems
+        self.choices()
         names_resolve = self.names()
         if names_resolve:
             self.graph()
@@ -355,6 +364,16 @@ class _RitualCheck:
         self.who()
         self.files()
         return self.problems
+
+    def choices(self) -> None:
+        for position, step in enumerate(self.steps):
+            if isinstance(step, ChoiceStep) and len(step.options) < 2:
+                self.add(
+                    ("step", position, "options"),
+                    "E003",
+                    f'choice step "{step.id}" has {_count(len(step.options), "option")}; a '
+                    "choice needs at least two.",
+                )
 
     # names: E010 E011 E012 E013 ------------------------------------------------------------
 
