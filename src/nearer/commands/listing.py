@@ -53,8 +53,12 @@ def run_list(args: argparse.Namespace) -> int:
         ritual = entry.ritual
         if ritual is None:
             first = entry.first_error
-            where = f"{first.path}:{first.line}: {first.code}" if first else os.fspath(entry.path)
-            table.append((entry.id, "-", "-", f"BROKEN ({where}; see nearer check)", source))
+            where = "see nearer check"
+            if first is not None:
+                elsewhere = os.path.basename(first.path) != entry.path.name
+                place = f" in {first.path}" if elsewhere else ""
+                where = f"{first.code}{place}, line {first.line}"
+            table.append((entry.id, "-", "-", f"BROKEN ({where})", source))
         else:
             table.append(
                 (ritual.id, ritual.practice, f"{ritual.duration_min} min", ritual.title, source)
