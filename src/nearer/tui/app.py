@@ -1,0 +1,247 @@
+"""The nearer Textual app: loads settings, themes, the journal and the rituals, then shows home."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from nearer import words
+from nearer.engine.events import Partner
+from nearer.settings import Settings, load_settings, save_settings
+from nearer.tui.commands import NearerCommands
+
+DEFAULT_THEME = "nearer-dusk"
+
+
+class NearerApp(App[int]):
+    """Guided rituals for two people at one terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "nearer"
+    COMMANDS = App.COMMANDS | {NearerCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", key_display="F1"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        start_ritual: str | None = None,
+        extra_paths: tuple[Path, ...] = (),
+        clock: Callable[[], float] = time.time,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.start_ritual = start_ritual
+        self.extra_paths = extra_paths
+        self.settings, self._settings_notice = load_settings()
+        self.journal = None
+        self.journal_problem: str | None = None
+        self.library = None
+        self.theme_problems: list[str] = []
+        self._load_themes()
+
+    # -- startup --------------------------------------------------------------------------
+
+    def _load_themes(self) -> None:
+        from nearer.themes import builtin_theme_dirs, load_themes
+
+        themes, problems = load_themes(builtin_theme_dirs())
+        for theme in themes:
+            self.register_theme(theme)
+        self.theme_problems = problems
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            if wanted and wanted != DEFAULT_THEME:
+                self.theme_problems.append(
+                    f'The theme "{wanted}" was not found, so nearer is using its own.'
+                )
+            if DEFAULT_THEME in self.available_themes:
+                self.theme = DEFAULT_THEME
+
+    def open_journal(self):
+        """The journal, opened on first use; None (with a sentence in journal_problem) if it
+        cannot be opened, so rituals still run."""
+        if self.journal is None and self.journal_problem is None:
+            from nearer.journal.store import Journal
+
+            try:
+                self.journal = Journal.open()
+            except Exception as error:  # noqa: BLE001 - any failure is told, never raised
+                self.journal_problem = str(error) or "nearer could not open your journal."
+        return self.journal
+
+    def load_library(self):
+        from nearer.ritual.library import discover
+
+        self.library = discover(self.extra_paths)
+        return self.library
+
+    def on_mount(self) -> None:
+        for notice in [self._settings_notice, *self.theme_problems]:
+            if notice:
+                self.notify(notice, severity="warning", timeout=12)
+        if not self.settings.named:
+            from nearer.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen())
+            return
+        self.show_home()
+
+    def show_home(self) -> None:
+        from nearer.tui.screens.first_run import FirstRunScreen
+        from nearer.tui.screens.home import HomeScreen
+
+        if isinstance(self.screen, FirstRunScreen):
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
+        if self.start_ritual:
+            wanted, self.start_ritual = self.start_ritual, None
+            self.call_after_refresh(self.start_ritual_by_id, wanted)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"a": self.settings.partner_a, "b": self.settings.partner_b}
+
+    def save_settings(self, settings: Settings) -> bool:
+        self.settings = settings
+        try:
+            notice = save_settings(settings)
+        except OSError as error:
+            self.notify(str(error), title="Settings not saved", severity="error", timeout=15)
+            return False
+        if notice:
+            self.notify(notice, severity="warning")
+        return True
+
+    def watch_theme(self, theme: str) -> None:
+        if self.settings.theme != theme and theme in self.available_themes:
+            self.save_settings(_replace(self.settings, theme=theme))
+
+    # -- rituals ----------------------------------------------------------------------------
+
+    def start_ritual_by_id(self, ritual_id: str) -> None:
+        library = self.library or self.load_library()
+        entry = library.get(ritual_id)
+        if entry is None:
+            self.notify(
+                f'There is no ritual called "{ritual_id}". `nearer list` shows the ones there are.',
+                severity="error",
+                timeout=10,
+            )
+            return
+        self.start_entry(entry)
+
+    def start_entry(self, entry) -> None:
+        if entry.ritual is None:
+            first = entry.diagnostics[0] if entry.diagnostics else None
+            detail = f" Line {first.line}: {first.message}" if first else ""
+            self.notify(
+                f"{entry.path.name} has a mistake, so it cannot run yet.{detail}",
+                title=words.ERRORS.get("broken_ritual", "This ritual has a mistake"),
+                severity="error",
+                timeout=15,
+            )
+            return
+        ritual = entry.ritual
+        first = ritual.roles.first_speaker
+        if first in ("a", "b"):
+            self._begin(entry, first)
+        elif first == "random":
+            self._begin(entry, self.rng.choice(("a", "b")))
+        else:
+            from nearer.tui.screens.dialogs import WhoStartsScreen
+
+            def chosen(partner: Partner | None) -> None:
+                if partner is not None:
+                    self._begin(entry, partner)
+
+            self.push_screen(WhoStartsScreen(self.names, ritual.title), chosen)
+
+    def _begin(self, entry, first_speaker: Partner) -> None:
+        from nearer.session import LocalSession
+        from nearer.tui.screens.ritual import RitualScreen
+
+        journal = self.open_journal()
+        session = LocalSession(
+            entry.ritual,
+            entry.path,
+            journal,
+            self.names,
+            ritual_hash=getattr(entry, "content_hash", ""),
+            clock=self.clock,
+        )
+        session.start(first_speaker, seed=self.rng.getrandbits(32))
+        self._warn_storage(session)
+        self.push_screen(RitualScreen(session))
+
+    def resume_snapshot(self) -> None:
+        from nearer.session import LocalSession
+        from nearer.tui.screens.ritual import RitualScreen
+
+        journal = self.open_journal()
+        snapshot = journal.load_snapshot() if journal else None
+        if snapshot is None:
+            return
+        library = self.library or self.load_library()
+        entry = library.get(snapshot.ritual_id)
+        if entry is None or entry.ritual is None:
+            self.notify(
+                "The ritual you left is no longer available, so it cannot be resumed.",
+                severity="warning",
+            )
+            journal.clear_snapshot()
+            return
+        try:
+            session = LocalSession.resume(
+                entry.ritual, entry.path, journal, snapshot.state_json, clock=self.clock
+            )
+        except (ValueError, KeyError) as error:
+            journal.clear_snapshot()
+            self.notify(str(error), severity="warning", timeout=10)
+            self.start_entry(entry)
+            return
+        self.push_screen(RitualScreen(session))
+
+    def _warn_storage(self, session) -> None:
+        problem = self.journal_problem or session.warning
+        if problem:
+            self.notify(problem, title="Your journal", severity="warning", timeout=12)
+            session.warning = None
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from nearer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        text = getattr(self.screen, "HELP", None) or words.HELP_HOME
+        self.push_screen(HelpScreen(text))
+
+    def action_journal(self) -> None:
+        from nearer.tui.screens.journal import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
+
+
+def _replace(settings: Settings, **changes) -> Settings:
+    from msgspec.structs import replace
+
+    return replace(settings, **changes)

@@ -1,0 +1,166 @@
+"""The ritual screen: title, where you are among the phases, whose turn it is, and the step."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from nearer import words
+from nearer.engine import events as ev
+from nearer.engine.view import View
+from nearer.session import LocalSession, NotSaved
+from nearer.tui.steps import StepWidget, widget_for
+
+TICK_SECONDS = 0.25
+
+
+class PhaseBar(Static):
+    """Arrive · Check in · ● Share · Go deeper · Reflect"""
+
+    def show(self, view: View) -> None:
+        line = Text()
+        for index, phase in enumerate(view.phases):
+            if index:
+                line.append("  ·  ", style="dim")
+            label = words.PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize())
+            if index == view.phase_index:
+                line.append(f"● {label}", style="bold reverse")
+            elif index < view.phase_index:
+                line.append(f"✓ {label}", style="dim")
+            else:
+                line.append(label, style="dim")
+        self.update(line)
+
+
+def turn_line(view: View) -> str:
+    """Whose turn it is, by name."""
+    if view.status == "ended":
+        return ""
+    if view.kind == "prompt" and view.actors == [view.speaker]:
+        return f"{view.speaker_name}'s turn to share · {view.listener_name} listens"
+    if view.kind == "deck" and view.asker is not None:
+        return f"{view.name(view.asker)}'s turn to ask"
+    if len(view.actors) == 1:
+        return f"{view.name(view.actors[0])}'s turn"
+    if len(view.waiting_on) == 1 and view.kind in ("consent", "reflect", "reveal", "prompt"):
+        return f"Both of you · now {view.name(view.waiting_on[0])}"
+    return "Both of you"
+
+
+class RitualScreen(Screen[None]):
+    HELP = words.HELP_RITUAL
+    BINDINGS = [
+        Binding("ctrl+t", "pause", "Pause", id="pause", priority=True),
+        Binding("escape", "leave", "Leave", id="leave"),
+        Binding("question_mark", "app.help", "Help", id="help-ritual", key_display="?", show=False),
+    ]
+
+    def __init__(self, session: LocalSession) -> None:
+        super().__init__()
+        self.session = session
+        self._key: tuple | None = None
+        self._widget: StepWidget | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="ritual-header"):
+            yield Static(Text(self.session.ritual.title), classes="title", id="ritual-title")
+        yield PhaseBar()
+        yield Static("", id="turn")
+        yield VerticalScroll(id="step-area")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.session.view)
+        self.set_interval(TICK_SECONDS, self._tick)
+        if self.session.state.status == "paused":
+            self.call_after_refresh(self._open_pause)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def show(self, view: View) -> None:
+        if view.status == "ended" and view.outcome == "left":
+            self.dismiss()
+            return
+        self.query_one(PhaseBar).show(view)
+        self.query_one("#turn", Static).update(turn_line(view))
+        key = (view.visit, view.step_id, view.status == "ended", tuple(view.waiting_on),
+               view.card_number, bool(view.revealed), tuple(sorted(view.consents)))
+        if key == self._key and self._widget is not None:
+            self._widget.update_view(view)
+            return
+        self._key = key
+        area = self.query_one("#step-area", VerticalScroll)
+        area.remove_children()
+        self._widget = widget_for(view, reduced_motion=self.app.settings.reduced_motion)
+        area.mount(self._widget)
+        area.scroll_home(animate=False)
+
+    def _tick(self) -> None:
+        view = self.session.view
+        if view.status != "running":
+            return
+        if view.kind == "timer" or (view.kind == "prompt" and view.ready_at > view.now - 1):
+            self.show(self.session.tick())
+
+    # -- acting ---------------------------------------------------------------------------
+
+    @on(StepWidget.Act)
+    def act(self, message: StepWidget.Act) -> None:
+        message.stop()
+        self.send(message.event)
+
+    def send(self, event: ev.Event) -> bool:
+        try:
+            view = self.session.send(event)
+        except NotSaved as problem:
+            self.notify(
+                f"{problem.message} {words.ERRORS['journal_write']}",
+                title="Not saved yet",
+                severity="error",
+                timeout=20,
+            )
+            return False
+        if self.session.warning:
+            self.notify(self.session.warning, title="Your journal", severity="warning", timeout=12)
+            self.session.warning = None
+        self.show(view)
+        return True
+
+    def action_pause(self) -> None:
+        view = self.session.view
+        if view.status != "running":
+            return
+        partner = view.waiting_on[0] if view.waiting_on else view.speaker
+        if self.send(ev.Pause(partner=partner)):
+            self._open_pause()
+
+    def _open_pause(self) -> None:
+        from nearer.tui.screens.pause import PauseScreen
+
+        def resumed(_: object = None) -> None:
+            paused_by = self.session.state.paused_by
+            if paused_by is not None:
+                self.send(ev.Resume(partner=paused_by))
+
+        self.app.push_screen(
+            PauseScreen(self.app.settings.break_minutes, self.app.clock), resumed
+        )
+
+    def action_leave(self) -> None:
+        if self.session.ended:
+            self.dismiss()
+            return
+        from nearer.tui.screens.dialogs import LeaveScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "keep":
+                self.dismiss()
+            elif choice == "end":
+                self.send(ev.Leave(partner=self.session.view.speaker))
+
+        self.app.push_screen(LeaveScreen(), chosen)
