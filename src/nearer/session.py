@@ -64,7 +64,7 @@ class LocalSession:
         if self.journal is not None:
             for name, deck in self.ritual.decks.items():
                 if deck.no_repeat == "forever":
-                    seen[name] = sorted(self._guard(lambda n=name: self.journal.seen_cards(n), set()))
+                    seen[name] = self._guard(lambda n=name: self.journal.seen_cards(n), [])
             self.session_id = self._guard(
                 lambda: self.journal.start_session(
                     self.ritual.id, self.ritual.title, self.ritual.practice, now

@@ -94,10 +94,10 @@ def test_cards_are_remembered_per_deck_until_forgotten(journal):
     journal.record_cards(session, "chat", "tender", ["one", "two"], drawn_at=2.0)
     journal.record_cards(session, "other", "tender", ["two", "three"], drawn_at=3.0)
     journal.record_cards(session, "chat", "light", ["four"], drawn_at=3.0)
-    assert journal.seen_cards("tender") == {"one", "two", "three"}
+    assert journal.seen_cards("tender") == ["one", "two", "two", "three"]
     journal.forget_cards("tender")
-    assert journal.seen_cards("tender") == set()
-    assert journal.seen_cards("light") == {"four"}
+    assert journal.seen_cards("tender") == []
+    assert journal.seen_cards("light") == ["four"]
 
 
 def test_plans_stay_open_until_completed(journal):

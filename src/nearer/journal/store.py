@@ -341,11 +341,16 @@ class Journal:
                 [(session_id, ritual_id, deck, card, drawn_at) for card in cards],
             )
 
-    def seen_cards(self, deck: str) -> set[str]:
-        """Every card ever drawn from the deck with this name (until `forget_cards`)."""
+    def seen_cards(self, deck: str) -> list[str]:
+        """Every card drawn from the deck with this name, in the order drawn, repeats kept
+        (until `forget_cards`). Insertion order, not the clock, is the draw order: a clock can
+        be set back. The engine walks this history to find where the current cycle
+        through the deck began, so no card repeats until every card has been seen."""
         with self._read() as conn:
-            rows = conn.execute("SELECT DISTINCT card FROM drawn_cards WHERE deck = ?", (deck,))
-            return {row[0] for row in rows}
+            rows = conn.execute(
+                "SELECT card FROM drawn_cards WHERE deck = ? ORDER BY rowid", (deck,)
+            )
+            return [row[0] for row in rows]
 
     def forget_cards(self, deck: str) -> None:
         """Start the deck's cycle again once every card has been seen."""
