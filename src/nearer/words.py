@@ -59,7 +59,7 @@ The screen always says whose turn it is. Go at your own pace.
   enter or space   continue
   y                yes
   n                not now (a kind answer; you'll pick another time)
-  ctrl+t           pause for a break ("time out"), at any moment, even while typing
+  ctrl+t           pause for a break ("time out"), even while typing
   ctrl+s           save what you have typed
   escape           go back, or leave; your place is saved
 

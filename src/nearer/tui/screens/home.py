@@ -21,7 +21,7 @@ class HomeScreen(Screen):
     HELP = words.HELP_HOME
     BINDINGS = [
         Binding("j", "app.journal", "Journal", id="journal"),
-        Binding("question_mark", "app.help", "Help", id="help-home", key_display="?"),
+        Binding("question_mark", "app.help", "Help", id="help-home", key_display="?", show=False),
         Binding("q", "app.quit", "Quit", id="quit-home"),
     ]
 
@@ -159,10 +159,10 @@ class HomeScreen(Screen):
         text = Text()
         text.append(ritual.title + "\n\n", style="bold")
         text.append(ritual.summary + "\n\n")
-        text.append(f"About {ritual.duration_min} minutes.", style="dim")
+        text.append(f"About {ritual.duration_min} minutes.\n", style="dim")
         when = self._last_done.get(entry.id)
         text.append(
-            f" Last time: {clock_time(when)}." if when else " You haven't done this one yet.",
+            f"Last time: {clock_time(when)}." if when else "You haven't done this one yet.",
             style="dim",
         )
         if getattr(entry, "shadows_builtin", False):

@@ -25,7 +25,7 @@ class JournalScreen(Screen[None]):
     HELP = words.HELP_JOURNAL
     BINDINGS = [
         Binding("escape", "back", "Back", id="journal-back"),
-        Binding("question_mark", "app.help", "Help", id="help-journal", key_display="?"),
+        Binding("question_mark", "app.help", "Help", id="help-journal", key_display="?", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -70,7 +70,11 @@ class JournalScreen(Screen[None]):
         )
         if not session.entries:
             box.compose_add_child(Static(Text("Nothing written down this time.", style="dim")))
+        prompt = None
         for entry in session.entries:
+            if entry.prompt != prompt:
+                prompt = entry.prompt
+                box.compose_add_child(Static(Text(prompt, style="italic dim"), classes="journal-prompt"))
             box.compose_add_child(_entry_widget(entry))
         return box
 
@@ -87,11 +91,9 @@ class JournalScreen(Screen[None]):
 def _entry_widget(entry) -> Vertical:
     """One entry; a private one stays covered until its author chooses to show it."""
     wrapper = Vertical(classes="journal-entry")
-    heading = Text()
-    heading.append(entry.author_name or entry.author, style="bold")
+    heading = Text(entry.author_name or entry.author, style="bold")
     if entry.private:
-        heading.append("  (private)", style="italic dim")
-    heading.append(f"  {entry.prompt}", style="dim")
+        heading.append(" (private)", style="italic dim")
     wrapper.compose_add_child(Static(heading))
     if entry.private:
         wrapper.compose_add_child(

@@ -37,14 +37,14 @@ class BreathPacer(Static):
     def show(self, breath: BreathView, elapsed: float, reduced_motion: bool) -> None:
         instruction, fullness = breath_phase(breath, elapsed)
         if reduced_motion:
-            self.update(Text(instruction, style="bold"))
+            self.update(Text(instruction, style="bold", justify="center"))
             return
         half = PACER_WIDTH // 2
         filled = max(1, round(fullness * half))
         bar = Text(" " * (half - filled))
         bar.append("━" * filled * 2 + "━", style="bold")
         bar.append(" " * (half - filled))
-        self.update(Text.assemble(bar, "\n", (instruction, "italic")))
+        self.update(Text.assemble(bar, "\n", (instruction, "italic"), justify="center"))
 
 
 class TimerWidget(StepWidget):
