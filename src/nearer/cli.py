@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="ritual files or folders (default: your rituals)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", dest="output")
+    check.add_argument("--explain", metavar="CODE", help="say what a message code means and how to fix it")
 
     listing = sub.add_parser("list", help="list the rituals nearer can find")
     listing.add_argument("paths", nargs="*", help="extra ritual files or folders to include")

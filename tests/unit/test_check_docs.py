@@ -38,3 +38,19 @@ def test_each_explanation_is_a_few_plain_sentences():
 def test_codes_are_listed_in_stage_order():
     numbers = [int(code[1:]) for code in EXPLAIN]
     assert numbers == sorted(numbers)
+
+
+def test_explain_prints_the_meaning_of_a_code(capsys):
+    from nearer.cli import main
+
+    assert main(["check", "--explain", "e012"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("E012")
+    assert "step" in out
+
+
+def test_explain_of_an_unknown_code_lists_the_real_ones(capsys):
+    from nearer.cli import main
+
+    assert main(["check", "--explain", "E999"]) == 2
+    assert "E012" in capsys.readouterr().err

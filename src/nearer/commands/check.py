@@ -17,6 +17,8 @@ def run_check(args: argparse.Namespace) -> int:
     from nearer.ritual.check import check_file, ritual_files
     from nearer.ritual.load import Diagnostic, display_path
 
+    if args.explain:
+        return _explain(args.explain)
     missing = [path for path in args.paths if not os.path.exists(path)]
     if missing:
         for path in missing:
@@ -82,3 +84,15 @@ def _summary(files: int, errors: int, warnings: int) -> str:
     if not errors and not warnings:
         return f"{checked}: no problems found."
     return f"{checked}: {count(errors, 'error')}, {count(warnings, 'warning')}."
+
+
+def _explain(code: str) -> int:
+    from nearer.ritual.check import EXPLAIN
+
+    wanted = code.strip().upper()
+    if wanted not in EXPLAIN:
+        codes = ", ".join(sorted(EXPLAIN))
+        print(f'nearer check: there is no check called "{code}". The codes are: {codes}.', file=sys.stderr)
+        return 2
+    print(f"{wanted}\n\n{EXPLAIN[wanted]}")
+    return 0
