@@ -267,4 +267,7 @@ def test_random_events_keep_the_invariants_and_the_run_can_always_finish(
 def test_willing_partners_reach_the_end_of_every_ritual(load, path):
     ritual = load(path)
     final, moves = play_to_the_end(ritual, new_state(ritual))
-    assert (final.status, final.outcome) == ("ended", "end"), moves
+    assert final.status == "ended", moves
+    # Willing partners never say "not now", so a reschedule here is a ritual whose point is a
+    # plan (new_together ends by choosing when); it must then have recorded that plan.
+    assert final.outcome == "end" or (final.outcome == "reschedule" and final.plan), moves
