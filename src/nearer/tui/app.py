@@ -224,6 +224,25 @@ class NearerApp(App[int]):
             self.notify(problem, title="Your journal", severity="warning", timeout=12)
             session.warning = None
 
+    # -- the unexpected -----------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """A bug must not greet a couple with a traceback: keep the details in a file for a bug
+        report and say, in one sentence, that nothing saved is lost. (Overrides Textual's
+        private hook; run_test still re-raises the exception, so tests see it.)"""
+        from rich.text import Text
+
+        where = _write_crash_report(self._exception)
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                "nearer stopped because of a problem it did not expect. Nothing you saved is "
+                "lost: start nearer again to pick up where you were."
+                + (f"\nDetails for a bug report: {where}" if where else "")
+            )
+        )
+        self._close_messages_no_wait()
+
     # -- actions ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -239,6 +258,23 @@ class NearerApp(App[int]):
 
         if not isinstance(self.screen, JournalScreen):
             self.push_screen(JournalScreen())
+
+
+def _write_crash_report(error: BaseException | None) -> str | None:
+    import traceback
+
+    from nearer import paths
+    from nearer.fsutil import ensure_private_dir, write_atomic
+
+    try:
+        folder = paths.data_dir()
+        ensure_private_dir(folder)
+        report = folder / "crash.log"
+        details = "".join(traceback.format_exception(error)) if error else "no details"
+        write_atomic(report, details.encode())
+        return str(report)
+    except OSError:
+        return None
 
 
 def _replace(settings: Settings, **changes) -> Settings:

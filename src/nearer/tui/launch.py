@@ -1,4 +1,4 @@
-"""Start the app from the command line, and turn any failure into a sentence, never a traceback."""
+"""Start the app from the command line."""
 
 from __future__ import annotations
 
@@ -19,12 +19,6 @@ def run_app(ritual: str | None = None) -> int:
         extra = (path.resolve(),)
         start = path.stem
     app = NearerApp(start_ritual=start, extra_paths=extra)
-    result = app.run()
-    if app.return_code not in (0, None):
-        print(
-            "nearer stopped because of a problem it did not expect. Nothing you saved is lost; "
-            "start nearer again to pick up where you were.",
-            file=sys.stderr,
-        )
-        return app.return_code or 1
-    return result or 0
+    app.run()
+    # A crash has already been reported in a sentence by NearerApp._fatal_error.
+    return app.return_code or 0
