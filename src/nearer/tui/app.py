@@ -21,7 +21,8 @@ DEFAULT_THEME = "nearer-dusk"
 class NearerApp(App[int]):
     """Guided rituals for two people at one terminal."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "nearer"
     COMMANDS = App.COMMANDS | {NearerCommands}
     ENABLE_COMMAND_PALETTE = True
