@@ -133,7 +133,9 @@ class LocalSession:
             return self.view
         self._save_words(before, after)
         self.state = after
-        if after.step != before.step or after.status != before.status:
+        # Any change but the passing of time is saved, so a half-finished "both" step (one
+        # partner has written, the other not yet) resumes without asking the first again.
+        if not isinstance(event, ev.Tick) or after.step != before.step:
             self._save_progress(before, after)
         return self.view
 

@@ -99,3 +99,16 @@ def test_resume_continues_at_the_same_step_with_the_same_roles(journal):
     assert again.view.speaker == "b"
     assert again.session_id == first.session_id
 
+
+
+def test_resume_in_a_both_step_does_not_ask_the_one_who_already_wrote(journal):
+    ritual = load_ritual(FIXTURES / "reflect.toml")
+    first = LocalSession(ritual, None, journal, NAMES, clock=Clock())
+    view = first.start("a", seed=1)
+    first.send(ev.Answer(partner=view.waiting_on[0], text="written before the power cut"))
+    waiting = first.view.waiting_on
+    again = LocalSession.resume(ritual, None, journal, journal.load_snapshot().state_json, clock=Clock())
+    assert again.view.waiting_on == waiting
+    again.send(ev.Answer(partner=waiting[0], text="and the other"))
+    texts = [e.text for s in journal.recent_sessions() for e in s.entries]
+    assert sorted(texts) == ["and the other", "written before the power cut"]
