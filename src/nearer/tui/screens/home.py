@@ -36,13 +36,14 @@ class HomeScreen(Screen):
                 yield Static("", id="detail")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.query_one("#rituals", OptionList).border_title = "Rituals"
         self.query_one("#detail", Static).border_title = "About"
-        await self.refresh_home()
         self.query_one("#rituals", OptionList).focus()
 
     async def on_screen_resume(self) -> None:
+        # Textual resumes a screen when it is first pushed too, so this fills home the first
+        # time as well; filling it in on_mount also read every ritual file twice at start-up.
         await self.refresh_home()
 
     # -- content ------------------------------------------------------------------------------
