@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from nearer import words
-from nearer.engine.events import Partner
 from nearer.settings import Settings, load_settings, save_settings
 from nearer.tui.commands import NearerCommands
+
+if TYPE_CHECKING:  # the engine package costs ~8 ms to import; home does not need it
+    from nearer.engine.events import Partner
 
 DEFAULT_THEME = "nearer-dusk"
 
@@ -102,10 +106,12 @@ class NearerApp(App[int]):
         self.show_home()
 
     def show_home(self) -> None:
-        from nearer.tui.screens.first_run import FirstRunScreen
         from nearer.tui.screens.home import HomeScreen
 
-        if isinstance(self.screen, FirstRunScreen):
+        # Importing the first-run screen costs ~20 ms (it pulls in every step widget), so only
+        # look for it when it has been imported: otherwise it cannot be on screen.
+        first_run = sys.modules.get("nearer.tui.screens.first_run")
+        if first_run is not None and isinstance(self.screen, first_run.FirstRunScreen):
             self.switch_screen(HomeScreen())
         else:
             self.push_screen(HomeScreen())
