@@ -156,14 +156,11 @@ class NearerApp(App[int]):
 
     def start_entry(self, entry) -> None:
         if entry.ritual is None:
-            first = entry.diagnostics[0] if entry.diagnostics else None
-            detail = f" Line {first.line}: {first.message}" if first else ""
-            self.notify(
-                f"{entry.path.name} has a mistake, so it cannot run yet.{detail}",
-                title=words.ERRORS.get("broken_ritual", "This ritual has a mistake"),
-                severity="error",
-                timeout=15,
-            )
+            first = entry.first_error or next(iter(entry.diagnostics), None)
+            where = entry.path.name
+            if first is not None:
+                where += f", line {first.line}: {first.message}"
+            self.notify(words.ERRORS["broken_ritual"] + where, severity="error", timeout=15)
             return
         ritual = entry.ritual
         first = ritual.roles.first_speaker
