@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="open nearer, or go straight into one ritual")
     run.add_argument("ritual", nargs="?", help="a ritual id (see `nearer list`) or a .toml path")
+    run.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the ritual file each time you save it (for writing your own)",
+    )
 
     check = sub.add_parser("check", help="check ritual files and say precisely what is wrong")
     check.add_argument("paths", nargs="*", help="ritual files or folders (default: your rituals)")
@@ -39,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("md", "json"), default="md", dest="output")
     export.add_argument("--since", metavar="DATE", help="only sessions on or after YYYY-MM-DD")
     export.add_argument("--out", metavar="PATH", help="write to a file instead of the terminal")
+
+    new = sub.add_parser("new", help="start a ritual of your own, ready to edit")
+    new.add_argument("name", help="its name: lower-case letters, digits and _")
+    new.add_argument("--from", dest="source", metavar="RITUAL", help="copy this ritual instead")
+
+    graph = sub.add_parser("graph", help="show a ritual's flow from step to step")
+    graph.add_argument("ritual", help="a ritual id or a .toml path")
+    graph.add_argument("--mermaid", action="store_true", help="print a Mermaid state diagram")
+
+    upgrade = sub.add_parser("upgrade", help="bring ritual files up to the newest format")
+    upgrade.add_argument("paths", nargs="+", help="ritual or deck files, or folders of them")
     return parser
 
 
@@ -58,9 +74,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nearer.commands.export import run_export
 
             return run_export(args)
+        if command == "new":
+            from nearer.commands.new import run_new
+
+            return run_new(args)
+        if command == "graph":
+            from nearer.commands.graph import run_graph
+
+            return run_graph(args)
+        if command == "upgrade":
+            from nearer.commands.upgrade import run_upgrade
+
+            return run_upgrade(args)
         from nearer.tui.launch import run_app
 
-        return run_app(getattr(args, "ritual", None))
+        return run_app(getattr(args, "ritual", None), watch=getattr(args, "watch", False))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -15,6 +15,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from msgspec.structs import replace
+
 from nearer.ritual.load import (
     Diagnostic,
     Loaded,
@@ -231,6 +233,10 @@ def _check_deck_source(source: Source) -> list[Diagnostic]:
         return problems
     for name, deck in decks.items():
         origin = origins[name]
+        if "draw" not in source.data.get("decks", {}).get(name, {}):
+            # A deck file that leaves `draw` out may be adding a few cards to a built-in deck
+            # of the same name, which sets it; a ritual importing it checks the merged deck.
+            deck = replace(deck, draw=1)
         problems += _deck_problems(origin.source, origin.path, name, deck)
     return problems
 

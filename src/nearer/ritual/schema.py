@@ -44,6 +44,8 @@ def ritual_schema() -> dict[str, Any]:
     }
     definitions["Cue"]["properties"]["at"]["minimum"] = 0
     definitions["Deck"]["properties"]["draw"]["minimum"] = 1
+    # `[meta]` is free-form; said outright, Tombi's strict mode stops flagging each key in it.
+    properties["meta"]["additionalProperties"] = True
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         **root,
