@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from nearer.tui.screens.ritual import RitualScreen
 
@@ -56,3 +56,34 @@ async def take_step(pilot: Pilot, clock, answers: dict[str, str] | None = None) 
         raise AssertionError(f"no driver for {kind}")
     await pilot.pause()
     return kind
+
+
+async def open_ritual(pilot: Pilot, ritual_id: str = "vulnerable_chat", first: str = "a") -> RitualScreen:
+    """From home: highlight the ritual, press enter, and choose who starts."""
+    options = pilot.app.screen.query_one("#rituals", OptionList)
+    options.highlighted = options.get_option_index(ritual_id)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.click(f"#{first}")
+    await pilot.pause()
+    return ritual_screen(pilot)
+
+
+async def walk_to(pilot: Pilot, clock, kind: str, *, limit: int = 80) -> RitualScreen:
+    """Take steps until the ritual shows a step of `kind` (or its end, for "end")."""
+    screen = ritual_screen(pilot)
+    seen: list[str] = []
+    for _ in range(limit):
+        view = screen.session.view
+        current = "end" if view.status == "ended" else view.kind
+        if current == kind:
+            return screen
+        seen.append(f"{view.step_id}:{view.status}")
+        await take_step(pilot, clock)
+    raise AssertionError(f"never reached a {kind} step; went through {seen}")
+
+
+def steady_cursors(pilot: Pilot) -> None:
+    """Stop text cursors blinking, so a screenshot does not depend on when it was taken."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
