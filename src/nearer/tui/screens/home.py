@@ -32,7 +32,9 @@ class HomeScreen(Screen):
         with Horizontal(id="home-body"):
             yield OptionList(id="rituals")
             with Vertical(id="home-side"):
-                yield VerticalScroll(id="banners")
+                # Not focusable itself: one tab from the list lands on "Pick up", not on an
+                # invisible scroll box (its buttons scroll into view when focused).
+                yield VerticalScroll(id="banners", can_focus=False)
                 yield Static("", id="detail")
         yield Footer()
 
