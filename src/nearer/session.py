@@ -210,3 +210,536 @@ def _with_time(event: ev.Event, now: float) -> ev.Event:
     from msgspec.structs import replace
 
     return replace(event, at=now)
+
+
+# -- the shared session (DESIGN.md §5) ------------------------------------------------------------
+
+PRIVATE_MARK = "(kept private)"
+"""What a guest's private reflection says on the host: the words stay in the guest's process."""
+
+TYPING_THROTTLE = 1.0
+
+
+class HostSession(LocalSession):
+    """The host's side of a shared session. The engine and the host's journal live here; the
+    guest acts through a `SessionServer`, which calls the `guest_*` methods and sends the guest
+    its own View. The host's screen sees `view` for the host's seat only.
+
+    Privacy: the guest sees no one's private reflections but its own, and its own never reach
+    this process (GuestSession saves them and sends `PRIVATE_MARK`); the host's journal keeps
+    only the host's own private entries and the shared ones.
+    """
+
+    def __init__(
+        self,
+        ritual: Ritual,
+        ritual_path: Path | None,
+        journal: Journal | None,
+        names: dict[str, str],
+        *,
+        ritual_hash: str = "",
+        clock: Callable[[], float] = time.time,
+        seat: ev.Partner = "a",
+    ) -> None:
+        super().__init__(ritual, ritual_path, journal, names, ritual_hash=ritual_hash, clock=clock)
+        self.seat: ev.Partner = seat
+        self.auto_paused = False
+        """Paused by a fault (a drop, a freeze, a restart): either partner may resume."""
+        self.presence = "waiting"
+        """The guest: waiting (never joined) | here | gone | frozen."""
+        self.share: dict = {}
+        """What a restarted host needs to take its guest back (door, code, token digest)."""
+        self.publish: Callable[[], None] | None = None
+        """Set by the server: send the guest a fresh snapshot."""
+        self.note = ""
+        self.note_seq = 0
+        self.guest_note = ""
+        self._watchers: list[Callable[[], None]] = []
+        self._guest_typing_at = -1e9
+        self._host_typing_at = -1e9
+        self._typing_sent = -1e9
+
+    @classmethod
+    def resume(cls, ritual, ritual_path, journal, snapshot_json, *, clock=time.time) -> HostSession:
+        """`nearer host --resume`: the last snapshot, paused, waiting for the guest to return."""
+        session = super().resume(ritual, ritual_path, journal, snapshot_json, clock=clock)
+        assert isinstance(session, HostSession)
+        session.share = dict(json.loads(snapshot_json).get("share") or {})
+        session.seat = session.share.get("seat", "a")
+        if session.state.status == "running":
+            session.state = machine.apply(ritual, session.state, ev.Pause(partner=session.seat, at=clock()))
+        session.auto_paused = session.state.status == "paused"
+        session.presence = "gone"
+        host = session.names.get(session.seat, "Your partner")
+        session.guest_note = f"{host}'s nearer restarted. You are back at the same step, paused."
+        return session
+
+    # -- who is who ---------------------------------------------------------------------------
+
+    @property
+    def guest_seat(self) -> ev.Partner:
+        return ev.other(self.seat)
+
+    @property
+    def host_name(self) -> str:
+        return self.names.get(self.seat) or self.seat.upper()
+
+    @property
+    def guest_name(self) -> str:
+        return self.names.get(self.guest_seat) or self.guest_seat.upper()
+
+    @property
+    def ritual_info(self):
+        from nearer.share.protocol import RitualInfo
+
+        return RitualInfo(id=self.ritual.id, title=self.ritual.title, practice=self.ritual.practice)
+
+    @property
+    def view(self) -> View:
+        return machine.view(self.ritual, self.state, viewer=self.seat)
+
+    def guest_view(self) -> View:
+        return machine.view(self.ritual, self.state, viewer=self.guest_seat)
+
+    # -- the host's own actions ---------------------------------------------------------------
+
+    def send(self, event: ev.Event) -> View:
+        if hasattr(event, "partner"):
+            event = _replace(event, partner=self.seat)
+        if isinstance(event, ev.Resume):
+            blocker = self.resume_blocker(self.seat)
+            if blocker:
+                self._say(blocker)
+                self._changed(publish=False)
+                return self.view
+            event = _replace(event, partner=self.state.paused_by or self.seat)
+        return self._apply(event)
+
+    def typing(self) -> None:
+        now = time.monotonic()
+        if now - self._typing_sent >= TYPING_THROTTLE:
+            self._typing_sent = self._host_typing_at = now
+            if self.publish is not None:
+                self.publish()
+
+    def resume_blocker(self, who: ev.Partner) -> str | None:
+        """Why `who` may not end this pause now, as a sentence; None when they may."""
+        state = self.state
+        if state.status != "paused":
+            return None
+        if self.auto_paused:
+            if self.presence != "here":
+                return f"{self.guest_name} is not connected yet. You can carry on together once they are back."
+            return None
+        if state.paused_by is not None and state.paused_by != who:
+            name = self.names.get(state.paused_by) or state.paused_by.upper()
+            return f"{name} asked for this break, so {name} is the one to end it."
+        return None
+
+    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` after every change the screen did not make itself."""
+        self._watchers.append(callback)
+        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
+
+    def partner_line(self) -> str:
+        name = self.guest_name
+        if self.presence == "waiting":
+            return f"Waiting for {name} to join"
+        if self.presence == "gone":
+            return f"{name} is not connected · the ritual waits, paused, until they are back"
+        if self.presence == "frozen":
+            return f"{name}'s nearer is not responding · the ritual is paused"
+        typing = time.monotonic() - self._guest_typing_at < _typing_seconds()
+        return f"{name} is connected" + (" · typing…" if typing else "")
+
+    # -- the guest, through the server ----------------------------------------------------------
+
+    def guest_intent(self, event: ev.Event) -> str | None:
+        """Apply what the guest asked for, as the guest. A sentence when it cannot be done."""
+        if hasattr(event, "partner"):
+            event = _replace(event, partner=self.guest_seat)
+        if isinstance(event, ev.Resume):
+            blocker = self.resume_blocker(self.guest_seat)
+            if blocker:
+                return blocker
+            event = _replace(event, partner=self.state.paused_by or self.guest_seat)
+        if isinstance(event, ev.Answer):
+            from nearer.ritual import model as m
+
+            step = self.ritual.step_by_id(self.state.step)
+            if isinstance(step, m.ReflectStep) and (
+                step.private == "private" or (step.private == "ask" and event.private)
+            ):
+                event = _replace(event, text=PRIVATE_MARK, private=True)
+        try:
+            self._apply(event)
+        except NotSaved as problem:
+            return (
+                f"{self.host_name}'s nearer could not save that: {problem.message} "
+                "Your words are still on your screen; try again in a moment."
+            )
+        return None
+
+    def guest_entries(self, start: int) -> list:
+        """The shared journal entries from index `start` on: never a private one (the guest's
+        own private ones were saved by the guest and are only a mark here)."""
+        return [(i, e) for i, e in enumerate(self.state.entries[start:], start) if not e.private]
+
+    def guest_typing(self) -> None:
+        self._guest_typing_at = time.monotonic()
+        self._changed(publish=False)
+
+    def guest_joined(self, token_sha256: str) -> None:
+        before = self.presence
+        self.presence = "here"
+        self.share["token_sha256"] = token_sha256
+        if before == "waiting":
+            self._say(f"{self.guest_name} joined.")
+        elif before == "gone" or before == "frozen":
+            also = " Either of you can carry on when you are ready." if self.auto_paused else ""
+            self._say(f"{self.guest_name} is back.{also}")
+        if self.state.status not in ("new", "ended"):
+            self._save_progress(self.state, self.state)
+        self._changed(publish=False)
+
+    def guest_gone(self, reason: str) -> None:
+        name = self.guest_name
+        self.presence = "frozen" if reason == "frozen" else "gone"
+        if reason == "frozen":
+            self._say(f"{name}'s nearer has not answered for 15 seconds, so the ritual is paused.")
+        elif reason == "left":
+            self._say(f"{name} left for now, so the ritual is paused until they join again.")
+        else:
+            self._say(f"{name}'s connection dropped, so the ritual is paused until they join again.")
+        if self.state.status in ("running", "paused"):
+            self.auto_paused = True
+        if self.state.status == "running":
+            self._apply(ev.Pause(partner=self.guest_seat))
+        else:
+            self._changed()
+
+    def door_note(self, sentence: str) -> None:
+        self._say(sentence)
+        self._changed(publish=False)
+
+    def peer_for_guest(self):
+        from nearer.share.protocol import Peer
+
+        typing = time.monotonic() - self._host_typing_at < _typing_seconds()
+        return Peer(connected=True, typing=typing, note=self.guest_note)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _apply(self, event: ev.Event) -> View:
+        before = self.state
+        view = LocalSession.send(self, event)
+        after = self.state
+        if after is not before:
+            if after.status != "paused":
+                self.auto_paused = False
+            same_place = after.step == before.step and after.status == before.status
+            if same_place and len(after.entries) > len(before.entries):
+                # The guest counts entries by their index: a restart must not reuse one.
+                self._save_progress(before, after)
+            self._changed()
+        return view
+
+    def _changed(self, publish: bool = True) -> None:
+        for callback in list(self._watchers):
+            callback()
+        if publish and self.publish is not None:
+            self.publish()
+
+    def _say(self, sentence: str) -> None:
+        self.note = sentence
+        self.note_seq += 1
+
+    def _save_words(self, before: RunState, after: RunState) -> None:
+        mine = [e for e in after.entries[len(before.entries) :] if e.author == self.seat or not e.private]
+        super()._save_words(before, _replace(after, entries=before.entries + mine))
+
+    def _save_progress(self, before: RunState, after: RunState) -> None:
+        journal = self.journal
+        if journal is None or after.status == "ended":
+            super()._save_progress(before, after)
+            return
+        share = {**self.share, "seat": self.seat}
+        payload = json.dumps({"session_id": self.session_id, "state": json.loads(dumps(after)), "share": share})
+        path = str(self.ritual_path) if self.ritual_path else ""
+        self._guard(lambda: journal.save_snapshot(self.ritual.id, path, payload, after.now), None)
+
+
+class GuestSession:
+    """The guest's side: no engine and no ritual file, only the host's snapshots of this
+    partner's View, and intents sent back through a `SessionClient`.
+
+    The guest's journal (in the guest's own data directory) gets the shared entries the host
+    sends, and the guest's private reflections, which are saved here *before* anything is sent
+    and never leave this process.
+    """
+
+    def __init__(
+        self,
+        client,
+        welcome,
+        journal: Journal | None,
+        *,
+        clock: Callable[[], float] = time.time,
+        session_id: int | None = None,
+        remember: Callable[[dict], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.seat: ev.Partner = welcome.seat
+        self.ritual = welcome.ritual
+        self.host_name = welcome.host_name or "Your partner"
+        self.journal = journal
+        self.clock = clock
+        self.session_id = session_id
+        self.remember = remember
+        """Called with what a new `nearer join` needs to take the seat back (token, entries)."""
+        self.warning: str | None = None
+        self.note = ""
+        self.note_seq = 0
+        self.link = "here"
+        """here | lost | frozen | refused"""
+        self.rev = 0
+        self.auto_paused = False
+        self.peer_note = ""
+        self._view: View | None = None
+        self._watchers: list[Callable[[], None]] = []
+        self._peer_typing_at = -1e9
+        self._typing_sent = -1e9
+        self._private_saved: set[tuple[int, str]] = set()
+        self._pending: list = []
+        self._ended_saved = False
+        client.on_message = self._on_message
+        client.on_link = self._on_link
+        self._remember()
+
+    # -- the surface the ritual screen uses -----------------------------------------------------
+
+    @property
+    def view(self) -> View:
+        if self._view is None:
+            raise RuntimeError("no snapshot from the host yet")
+        return self._view
+
+    @property
+    def has_view(self) -> bool:
+        return self._view is not None
+
+    @property
+    def ended(self) -> bool:
+        return self._view is not None and self._view.status == "ended"
+
+    def tick(self) -> View:
+        return self.view  # the host keeps time; its snapshots carry it
+
+    def send(self, event: ev.Event) -> View:
+        """Ask the host for `event`. Raises NotSaved (words kept on screen) when it cannot go."""
+        from nearer.share import protocol as p
+
+        if self.link != "here":
+            raise NotSaved(
+                f"You are not connected to {self.host_name}'s nearer right now, so that was not sent. "
+                "Your words are still here; send them again once you are back."
+            )
+        if hasattr(event, "partner"):
+            event = _replace(event, partner=self.seat)
+        event = _replace(event, at=None)
+        view = self.view
+        if isinstance(event, ev.Answer):
+            if len(event.text) > p.MAX_TEXT:
+                raise NotSaved(f"That is longer than {p.MAX_TEXT:,} characters; shorten it a little and save again.")
+            if view.kind == "reflect" and (
+                view.private_mode == "private" or (view.private_mode == "ask" and event.private)
+            ):
+                self._save_private(view, event.text)
+                event = _replace(event, text=PRIVATE_MARK, private=True)
+        if not self.client.send(p.Intent(event=event)):
+            raise NotSaved(
+                f"The link to {self.host_name}'s nearer just dropped, so that was not sent. "
+                "Your words are still here; send them again once you are back."
+            )
+        return view
+
+    def typing(self) -> None:
+        from nearer.share import protocol as p
+
+        now = time.monotonic()
+        if self.link == "here" and now - self._typing_sent >= TYPING_THROTTLE:
+            self._typing_sent = now
+            self.client.send(p.Typing())
+
+    def resume_blocker(self, who: ev.Partner | None = None) -> str | None:
+        view = self._view
+        if view is None or view.status != "paused" or self.auto_paused:
+            return None
+        if view.paused_by is not None and view.paused_by != self.seat:
+            name = view.name(view.paused_by)
+            return f"{name} asked for this break, so {name} is the one to end it."
+        return None
+
+    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._watchers.append(callback)
+        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
+
+    def partner_line(self) -> str:
+        host = self.host_name
+        if self.link == "lost":
+            return f"Not connected to {host}'s nearer · trying again"
+        if self.link == "frozen":
+            return f"{host}'s nearer is not responding"
+        if self.link == "refused":
+            return f"{host}'s nearer did not take you back"
+        typing = time.monotonic() - self._peer_typing_at < _typing_seconds()
+        return f"{host} is connected" + (" · typing…" if typing else "")
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # -- from the host ------------------------------------------------------------------------------
+
+    def _on_message(self, message) -> None:
+        from nearer.share import protocol as p
+
+        if isinstance(message, p.Welcome):
+            self.rev = 0  # a new connection (maybe a restarted host) counts from the start
+            self._remember()
+            return
+        if isinstance(message, p.Error):
+            self._say(message.message)
+            self._changed()
+            return
+        if not isinstance(message, p.Snapshot) or message.rev <= self.rev:
+            return
+        self.rev = message.rev
+        self._view = message.view
+        self.auto_paused = message.auto_paused
+        if message.peer.typing:
+            self._peer_typing_at = time.monotonic()
+        if message.peer.note and message.peer.note != self.peer_note:
+            self.peer_note = message.peer.note
+            self._say(message.peer.note)
+        self._pending.extend(message.entries)
+        self._store()
+        self._changed()
+
+    def _on_link(self, state: str, sentence: str) -> None:
+        host = self.host_name
+        before, self.link = self.link, state
+        if state == "here":
+            if before != "here":
+                self._say(f"Back with {host}.")
+        elif state == "lost":
+            self._say(
+                sentence and f"{host}'s nearer closed ({sentence}). When it runs again you will be back here."
+                or f"The link to {host}'s nearer dropped. nearer is trying again; nothing you typed is lost."
+            )
+        elif state == "frozen":
+            self._say(f"{host}'s nearer has not answered for 15 seconds. It may be busy; nearer keeps waiting.")
+        else:
+            self._say(sentence or f"{host}'s nearer did not take you back.")
+        self._changed()
+
+    # -- the guest's own journal ----------------------------------------------------------------------
+
+    def _ensure_session(self) -> int | None:
+        if self.journal is None or self.session_id is not None:
+            return self.session_id
+        ritual = self.ritual
+        self.session_id = self._guard(
+            lambda: self.journal.start_session(ritual.id, ritual.title, ritual.practice, self.clock()), None
+        )
+        self._remember()
+        return self.session_id
+
+    def _save_private(self, view: View, text: str) -> None:
+        key = (view.visit, view.step_id)
+        if self.journal is None or key in self._private_saved:
+            return
+        from nearer.fsutil import StorageError
+
+        session_id = self._ensure_session()
+        if session_id is None:
+            raise NotSaved(self.warning or "nearer could not open your journal.")
+        try:
+            self.journal.add_entry(
+                session_id, view.step_id, "reflection", self.seat, view.name(self.seat),
+                view.text, text.strip(), True, self.clock(),
+            )
+        except StorageError as error:
+            raise NotSaved(str(error)) from error
+        self._private_saved.add(key)
+
+    def _store(self) -> None:
+        view = self._view
+        if self.journal is None or view is None or view.status == "new":
+            return
+        from nearer.fsutil import StorageError
+
+        session_id = self._ensure_session()
+        if session_id is not None:
+            while self._pending:
+                index, entry = self._pending[0]
+                if index >= self.client.entries_from:
+                    try:
+                        self.journal.add_entry(
+                            session_id, entry.step_id, entry.kind, entry.author, view.name(entry.author),
+                            entry.prompt, entry.text, entry.private, self.clock(),
+                        )
+                    except StorageError as error:
+                        self.warning = str(error)
+                        break
+                    self.client.entries_from = index + 1
+                self._pending.pop(0)
+            self._remember()
+        if view.status == "ended" and not self._ended_saved and session_id is not None:
+            self._ended_saved = True
+            journal = self.journal
+            if view.outcome == "reschedule" and view.plan:
+                self._guard(
+                    lambda: journal.add_plan(session_id, self.ritual.id, self.ritual.title, view.plan, self.clock()),
+                    None,
+                )
+            self._guard(lambda: journal.end_session(session_id, view.outcome or "end", self.clock()), None)
+
+    def _remember(self) -> None:
+        if self.remember is not None:
+            self.remember(
+                {
+                    "token": self.client.token,
+                    "entries_from": self.client.entries_from,
+                    "session_id": self.session_id,
+                    "ended": self.ended,
+                }
+            )
+
+    def _guard(self, action, fallback):
+        from nearer.fsutil import StorageError
+
+        try:
+            return action()
+        except StorageError as error:
+            self.warning = str(error)
+            return fallback
+
+    def _changed(self) -> None:
+        for callback in list(self._watchers):
+            callback()
+
+    def _say(self, sentence: str) -> None:
+        self.note = sentence
+        self.note_seq += 1
+
+
+def _replace(struct, **changes):
+    from msgspec.structs import replace
+
+    return replace(struct, **changes)
+
+
+def _typing_seconds() -> float:
+    from nearer.share.protocol import TYPING_SECONDS
+
+    return TYPING_SECONDS
