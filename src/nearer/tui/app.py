@@ -42,6 +42,7 @@ class NearerApp(App[int]):
         extra_paths: tuple[Path, ...] = (),
         clock: Callable[[], float] = time.time,
         seed: int | None = None,
+        watch: Path | None = None,
     ) -> None:
         super().__init__()
         self.clock = clock
@@ -49,6 +50,8 @@ class NearerApp(App[int]):
         self.seed = seed
         self.start_ritual = start_ritual
         self.extra_paths = extra_paths
+        self.watch = watch
+        """A ritual file to reload on save (`nearer run --watch`): only its ritual screen does."""
         self.settings, self._settings_notice = load_settings()
         self.journal = None
         self.journal_problem: str | None = None
@@ -192,7 +195,8 @@ class NearerApp(App[int]):
         )
         session.start(first_speaker, seed=self.rng.getrandbits(32))
         self._warn_storage(session)
-        self.push_screen(RitualScreen(session))
+        watch = self.watch if self.watch is not None and entry.path == self.watch else None
+        self.push_screen(RitualScreen(session, watch=watch))
 
     def resume_snapshot(self) -> None:
         from nearer.session import LocalSession

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +19,7 @@ from nearer.session import LocalSession, NotSaved
 from nearer.tui.steps import StepWidget, widget_for
 
 TICK_SECONDS = 0.25
+WATCH_SECONDS = 0.5
 
 
 class PhaseBar(Static):
@@ -60,23 +63,31 @@ class RitualScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", id="help-ritual", key_display="?", show=False),
     ]
 
-    def __init__(self, session: LocalSession) -> None:
+    def __init__(self, session: LocalSession, watch: Path | None = None) -> None:
         super().__init__()
         self.session = session
         self._key: tuple | None = None
         self._widget: StepWidget | None = None
+        self.watch = watch
+        """The ritual file to reload on save (`nearer run --watch`); None never reloads."""
+        self._stamps: dict[Path, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="ritual-header"):
             yield Static(Text(self.session.ritual.title), classes="title", id="ritual-title")
         yield PhaseBar()
         yield Static("", id="turn")
+        if self.watch is not None:
+            yield Static("", id="watch-problems", markup=False)
         yield VerticalScroll(id="step-area")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show(self.session.view)
         self.set_interval(TICK_SECONDS, self._tick)
+        if self.watch is not None:
+            self._stamps = _stamps([self.watch])
+            self.set_interval(WATCH_SECONDS, self._check_watched)
         if self.session.state.status == "paused":
             self.call_after_refresh(self._open_pause)
 
@@ -164,3 +175,67 @@ class RitualScreen(Screen[None]):
                 self.send(ev.Leave(partner=self.session.view.speaker))
 
         self.app.push_screen(LeaveScreen(), chosen)
+
+    # -- nearer run --watch -----------------------------------------------------------------
+
+    def _check_watched(self) -> None:
+        """Reload when the ritual file (or a deck file it imports) changed on disk. Polling
+        the modification times twice a second costs a few stat calls and needs no new
+        dependency; a ritual file is small enough to read and check within the timer."""
+        stamps = _stamps(self._stamps or [self.watch])
+        if stamps == self._stamps:
+            return
+        self._stamps = stamps
+        self.reload_ritual()
+
+    def reload_ritual(self) -> None:
+        """Read the watched file again: when it is sound, carry on with it at the same step;
+        when it has mistakes, keep the running version and show them in a panel."""
+        from nearer.ritual.check import check_loaded
+        from nearer.ritual.load import default_search_dirs, display_path, load_file
+
+        assert self.watch is not None
+        try:
+            loaded = load_file(self.watch, search_dirs=default_search_dirs(),
+                               display=display_path(self.watch))
+            diagnostics = loaded.diagnostics + check_loaded(loaded)
+        except Exception as error:  # noqa: BLE001 - a fault in nearer is shown, not raised
+            loaded, diagnostics = None, []
+            problem = f"nearer could not check this file ({type(error).__name__}: {error})."
+        else:
+            errors = [d for d in diagnostics if d.is_error]
+            problem = "\n".join(d.format() for d in errors) if errors else ""
+            if not problem and loaded.ritual is None:
+                problem = "nearer could not read this file as a ritual."
+        watched = [self.watch] + [Path(source.display) for source in getattr(loaded, "imported", [])]
+        self._stamps = _stamps(watched)
+        panel = self.query_one("#watch-problems", Static)
+        if problem:
+            panel.update(
+                "Your last save has a mistake, so the ritual carries on as it was. "
+                "Save again once it is fixed.\n\n" + problem
+            )
+            panel.border_title = "Not reloaded"
+            panel.add_class("shown")
+            return
+        panel.remove_class("shown")
+        panel.update("")
+        view = self.session.replace_ritual(loaded.ritual)
+        self.query_one("#ritual-title", Static).update(Text(loaded.ritual.title))
+        self._key = None  # draw the step again, with its new words
+        self.show(view)
+        self.notify("Reloaded your changes.", timeout=2)
+
+
+def _stamps(paths: list[Path]) -> dict[Path, tuple[int, int]]:
+    """Modification time and size of each file (a missing file is (0, 0): a save in
+    progress, or an import not there)."""
+    stamps = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            stamps[path] = (0, 0)
+        else:
+            stamps[path] = (info.st_mtime_ns, info.st_size)
+    return stamps
