@@ -19,7 +19,7 @@ from nearer.engine import events as ev
 from nearer.engine import machine
 from nearer.engine.state import RunState, dumps, loads
 from nearer.engine.view import View
-from nearer.ritual.model import Ritual
+from nearer.ritual.model import END, Ritual
 
 if TYPE_CHECKING:
     from nearer.journal.store import Journal
@@ -116,6 +116,32 @@ class LocalSession:
     @property
     def ended(self) -> bool:
         return self.state.status == "ended"
+
+    def replace_ritual(self, ritual: Ritual, ritual_hash: str = "") -> View:
+        """Carry on with `ritual` (the file was edited under `nearer run --watch`) at the same
+        step id, or the nearest earlier step still present. A step whose kind is unchanged
+        keeps what was said and drawn on it; any other step is entered afresh."""
+        from msgspec.structs import replace
+
+        old = self.ritual
+        self.ritual = ritual
+        if self.state.status == "new":
+            return self.view
+        kept = {step.id for step in ritual.step}
+        at = self.state.step
+        target = at
+        if at != END and at not in kept:
+            earlier = old.step[: old.index_of(at)] if old.step_by_id(at) else []
+            target = next((s.id for s in reversed(earlier) if s.id in kept), ritual.step[0].id)
+        before, after = old.step_by_id(at), ritual.step_by_id(target)
+        state = replace(self.state, ritual_hash=ritual_hash or self.state.ritual_hash)
+        redeal = getattr(before, "deck", None) != getattr(after, "deck", None)
+        if target != at or type(before) is not type(after) or redeal:
+            # The engine's own way into a step (it has no public name yet): what belonged to
+            # the old step is cleared and a deck step deals from its deck.
+            state = machine._enter(ritual, state, target)
+        self.state = state
+        return self.view
 
     def tick(self) -> View:
         return self.send(ev.Tick(now=self.clock()))
