@@ -70,14 +70,29 @@ class NearerApp(App[int]):
         self.theme_problems = problems
         wanted = self.settings.theme
         if wanted in self.available_themes:
-            self.theme = wanted
+            self._use_theme(wanted)
         else:
             if wanted and wanted != DEFAULT_THEME:
                 self.theme_problems.append(
                     f'The theme "{wanted}" was not found, so nearer is using its own.'
                 )
             if DEFAULT_THEME in self.available_themes:
-                self.theme = DEFAULT_THEME
+                self._use_theme(DEFAULT_THEME)
+
+    def _use_theme(self, name: str) -> None:
+        """Choose the starting theme without a second parse of all CSS.
+
+        Assigning `self.theme` makes Textual reparse every stylesheet once the app runs (~8 ms
+        of start-up), but the first parse has not happened yet and will use this theme anyway.
+        So set it quietly and do the rest of what Textual's theme watcher does (8.2.8).
+        """
+        self.set_reactive(NearerApp.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes(
+            {f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False
+        )
+        self._refresh_truecolor_filter(self.ansi_theme)
 
     def open_journal(self):
         """The journal, opened on first use; None (with a sentence in journal_problem) if it
