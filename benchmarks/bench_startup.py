@@ -105,7 +105,9 @@ def child(target: str) -> None:
 
 def main() -> int:
     import argparse
+    import atexit
     import json
+    import shutil
     import subprocess
     import tempfile
     from pathlib import Path
@@ -125,6 +127,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nearer-bench-startup-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     config, data = work / "config", work / "data"
     config.mkdir()
     (config / "settings.toml").write_text(

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -244,6 +246,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nearer-bench-steps-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     os.environ["NEARER_CONFIG_DIR"] = str(work / "config")
     os.environ["NEARER_DATA_DIR"] = str(work / "data")
     sys.path.insert(0, str(ROOT / "src"))

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 
 from nearer import words
 from nearer.settings import Settings, load_settings, save_settings
@@ -57,7 +59,10 @@ class NearerApp(App[int]):
         self.journal_problem: str | None = None
         self.library = None
         self.theme_problems: list[str] = []
+        self._theme_before_preview: str | None = None
+        """The theme to go back to while the theme picker previews others."""
         self._load_themes()
+        self._apply_look_settings()
 
     # -- startup --------------------------------------------------------------------------
 
@@ -155,6 +160,8 @@ class NearerApp(App[int]):
         return True
 
     def watch_theme(self, theme: str) -> None:
+        if self._theme_before_preview is not None:
+            return  # a preview in the theme picker: saved only when chosen
         if self.settings.theme != theme and theme in self.available_themes:
             self.save_settings(_replace(self.settings, theme=theme))
 
@@ -266,6 +273,68 @@ class NearerApp(App[int]):
         )
         self._close_messages_no_wait()
 
+    # -- look and keys ------------------------------------------------------------------------
+
+    def _apply_look_settings(self) -> None:
+        """Reduced motion and remapped keys from settings; a key nearer cannot use is told in
+        the settings notice and left at its default, never fatal."""
+        if self.settings.reduced_motion:
+            self.animation_level = "none"
+        if not self.settings.keys:
+            return
+        keymap, problems = _checked_keymap(self.settings.keys)
+        self.set_keymap(keymap)
+        if problems:
+            from rich.markup import escape  # the keys are the user's words; notices use markup
+
+            notice = "In the keys of your settings.toml: " + escape(" ".join(problems))
+            self._settings_notice = " ".join(filter(None, [self._settings_notice, notice]))
+
+    def search_themes(self) -> None:
+        """The theme picker: Textual's "Theme" command and ours open it. Moving through the list
+        shows each theme at once; enter keeps it (saved in settings), escape goes back."""
+        from textual.command import CommandPalette
+
+        from nearer.tui.commands import ThemePicker
+
+        self._theme_before_preview = self.theme
+        self.push_screen(
+            CommandPalette(providers=[ThemePicker], placeholder="Choose a theme: each one shows as you move to it")
+        )
+
+    @on(CommandPalette.OptionHighlighted)
+    def _preview_theme(self, message: CommandPalette.OptionHighlighted) -> None:
+        if self._theme_before_preview is None:
+            return
+        name = getattr(getattr(message.highlighted_event.option, "hit", None), "text", None)
+        if name in self.available_themes and name != self.theme:
+            self.theme = name
+
+    @on(CommandPalette.Closed)
+    def _end_preview(self, message: CommandPalette.Closed) -> None:
+        before, self._theme_before_preview = self._theme_before_preview, None
+        if before is not None and not message.option_selected and before in self.available_themes:
+            self.theme = before
+
+    def choose_theme(self, name: str) -> None:
+        """Use the theme `name` from now on, and remember it in settings."""
+        self._theme_before_preview = None
+        self.theme = name
+        if self.settings.theme != name:
+            self.save_settings(_replace(self.settings, theme=name))
+
+    def toggle_reduced_motion(self) -> None:
+        """Reduced motion on or off: the breathing pacer shows words instead of a moving bar,
+        and Textual's own animations stop. Saved in settings; the current step follows."""
+        from nearer.tui.steps.base import StepWidget
+
+        reduced = not self.settings.reduced_motion
+        self.animation_level = "none" if reduced else "full"
+        for widget in self.screen.query(StepWidget):
+            widget.reduced_motion = reduced
+        if self.save_settings(_replace(self.settings, reduced_motion=reduced)):
+            self.notify("Reduced motion is on." if reduced else "Reduced motion is off.", timeout=3)
+
     # -- actions ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -298,6 +367,66 @@ def _write_crash_report(error: BaseException | None) -> str | None:
         return str(report)
     except OSError:
         return None
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def _checked_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The keys from settings that nearer can use, and a sentence for each it cannot."""
+    known = _binding_ids()
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, value in keys.items():
+        if binding_id not in known:
+            import difflib
+
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            guess = f' Did you mean "{close[0]}"?' if close else ""
+            problems.append(f'"{binding_id}" is not a key nearer has.{guess}')
+            continue
+        bad = [key for key in value.split(",") if not _is_key(key.strip())]
+        if bad:
+            problems.append(
+                f'"{bad[0].strip()}" for {binding_id} is not a key name (such as "f5", "ctrl+t" '
+                'or "p"), so it keeps its usual key.'
+            )
+            continue
+        keymap[binding_id] = ",".join(key.strip() for key in value.split(","))
+    return keymap, problems
+
+
+def _is_key(key: str) -> bool:
+    import string
+    import unicodedata
+
+    from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
+
+    *modifiers, base = key.lower().split("+")
+    if not base or any(modifier not in _MODIFIERS for modifier in modifiers):
+        return False
+    if len(base) == 1 and base.isprintable():
+        return True
+    names = {member.value.rsplit("+", 1)[-1] for member in Keys}
+    names |= {"enter", "space", "tab", "backspace", *KEY_TO_UNICODE_NAME}
+    # Punctuation by name, as Textual names it: "question_mark", "slash", "minus".
+    for character in string.punctuation:
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+        names.add(KEY_NAME_REPLACEMENTS.get(name, name))
+    return base in names
+
+
+def _binding_ids() -> set[str]:
+    """Every binding id in nearer's screens, read from their source so that checking a
+    keymap imports none of them (most are loaded only when first shown)."""
+    import re
+
+    ids: set[str] = set()
+    for path in Path(__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for binding in re.findall(r"Binding\((.*?)\)", text, re.S):
+            ids.update(re.findall(r'\bid="([a-z0-9_-]+)"', binding))
+    return ids
 
 
 def _replace(settings: Settings, **changes) -> Settings:
