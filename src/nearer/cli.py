@@ -43,7 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export your journal as Markdown or JSON")
     export.add_argument("--format", choices=("md", "json"), default="md", dest="output")
     export.add_argument("--since", metavar="DATE", help="only sessions on or after YYYY-MM-DD")
-    export.add_argument("--out", metavar="PATH", help="write to a file instead of the terminal")
+    export.add_argument(
+        "--out", metavar="PATH", help="write to a file, or to a folder (PATH/) one file per session"
+    )
+    export.add_argument("--ritual", metavar="ID", help="only sessions of this ritual")
+    export.add_argument(
+        "--as", dest="reader", metavar="a|b",
+        help="include this partner's private entries (by default an export holds shared ones only)",
+    )
 
     new = sub.add_parser("new", help="start a ritual of your own, ready to edit")
     new.add_argument("name", help="its name: lower-case letters, digits and _")

@@ -186,6 +186,7 @@ class LocalSession:
                     entry.text,
                     entry.private,
                     after.now,
+                    tags=entry.tags,
                 )
         except StorageError as error:
             raise NotSaved(str(error)) from error

@@ -23,6 +23,7 @@ def local(*args: int) -> float:
 
 @pytest.fixture
 def journal_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEARER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("NEARER_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data" / "journal.sqlite3"
 
@@ -57,7 +58,7 @@ def export(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_markdown_reads_on_its_own(filled, capsys):
-    code, out, err = export(capsys)
+    code, out, err = export(capsys, "--as", "b")
     assert code == 0 and err == ""
     assert out.startswith("# Our nearer journal\n")
     assert ": 3 sessions." in out
@@ -77,24 +78,67 @@ def test_markdown_reads_on_its_own(filled, capsys):
     assert "You planned to come back to this tomorrow evening (still to do)." in out
 
 
-def test_json_has_the_same_data(filled, capsys):
-    code, out, _ = export(capsys, "--format", "json")
-    assert code == 0
-    document = json.loads(out)
-    assert document["nearer_export"] == 1 and document["since"] is None
-    titles = [s["ritual_title"] for s in document["sessions"]]
-    assert titles == ["A long hug", "A vulnerable chat", "A vulnerable chat"]
-    chat = document["sessions"][1]
-    assert chat["outcome"] == "end"
-    assert dt.datetime.fromisoformat(chat["started"]).timestamp() == local(2026, 11, 26, 21, 4)
-    assert [(e["author_name"], e["kind"], e["private"]) for e in chat["entries"]] == [
-        ("Sam", "answer", False),
-        ("Alex", "reflection", True),
+def test_private_entries_go_only_to_their_author(filled, capsys):
+    _, together, err = export(capsys)
+    assert "That Sam trusted me" not in together
+    assert "Work has been a lot." in together
+    assert err == (
+        "Left out 1 of Partner B's private entry: private words are for their writer. "
+        "`--as a` includes Partner A's, `--as b` Partner B's.\n"
+    )
+    _, as_sam, err = export(capsys, "--as", "a")
+    assert "That Sam trusted me" not in as_sam
+    assert "since they are not yours" in err
+    _, as_alex, _ = export(capsys, "--as", "B")
+    assert "That Sam trusted me" in as_alex
+    _, as_json, _ = export(capsys, "--format", "json")
+    assert "That Sam trusted me" not in as_json
+    _, as_json, _ = export(capsys, "--format", "json", "--as", "b")
+    assert "That Sam trusted me" in as_json
+
+
+def test_as_takes_a_name_and_refuses_a_stranger(filled, capsys):
+    from nearer.settings import Settings, save_settings
+
+    save_settings(Settings(partner_a="Sam", partner_b="Alex", seen_intro=True))
+    _, out, _ = export(capsys, "--as", "alex")
+    assert "That Sam trusted me" in out
+    code, out, err = export(capsys, "--as", "Kim")
+    assert (code, out) == (2, "")
+    assert err == "'Kim' is not one of you; write --as a (Sam) or --as b (Alex).\n"
+
+
+def test_ritual_keeps_only_that_rituals_sessions(filled, capsys):
+    _, out, _ = export(capsys, "--ritual", "hug")
+    assert "## A long hug" in out and "A vulnerable chat" not in out
+    code, out, err = export(capsys, "--ritual", "nope")
+    assert (code, out) == (0, "")
+    assert err == "There are no sessions of nope in your journal yet.\n"
+
+
+@pytest.mark.parametrize("form", ["md", "json"])
+def test_out_folder_writes_one_private_file_per_session(filled, capsys, tmp_path, form):
+    folder = tmp_path / "exports"
+    code, out, err = export(capsys, "--format", form, "--as", "b", "--out", f"{folder}/")
+    assert code == 0 and out == ""
+    assert err.startswith(f"Exported 3 sessions to {folder}, one file each")
+    files = sorted(folder.iterdir())
+    assert [f.name.split("-", 4)[-1] for f in files] == [
+        f"hug-1.{form}", f"chat-2.{form}", f"chat-3.{form}"
     ]
-    assert chat["entries"][0]["prompt"] == "What has felt heavy lately?"
-    assert document["sessions"][2]["plans"][0]["when"] == "tomorrow evening"
+    chat = files[1].read_text()
+    if form == "md":
+        assert chat.startswith("# A vulnerable chat\n\nThursday 26 November 2026, 21:04")
+        assert "> That Sam trusted me.\n" in chat and "A long hug" not in chat
+    else:
+        assert [e["text"] for e in json.loads(chat)["sessions"][0]["entries"]][1] == "That Sam trusted me."
+    if os.name == "posix":
+        assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def test_json_has_the_same_data(filled, capsys):
+    code, out, _ = export(capsys, "--format", "json", "--as", "b")
 def test_since_keeps_sessions_from_that_day_on(filled, capsys):
     code, out, _ = export(capsys, "--since", "2026-11-26")
     assert code == 0

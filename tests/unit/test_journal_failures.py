@@ -15,13 +15,13 @@ from nearer.journal.store import Journal
 
 @pytest.fixture
 def tiny_tmpfs(tmp_path):
-    """A real 256 KiB tmpfs, for a disk that is truly full or read-only; needs root and mount."""
+    """A real 1 MiB tmpfs, for a disk that is truly full or read-only; needs root and mount."""
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     mountpoint = tmp_path / "tiny"
     mountpoint.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", str(mountpoint)],
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mountpoint)],
         capture_output=True,
     )
     if done.returncode != 0:

@@ -136,14 +136,49 @@ def test_everything_survives_closing_and_reopening(journal_path):
         assert journal.load_snapshot() is not None
 
 
-def test_search_finds_words_and_treats_wildcards_literally(journal):
+def test_search_finds_word_prefixes_in_text_and_prompt_whatever_the_accents(journal):
+    assert journal.full_text, "this Python's SQLite has FTS5; the fallback is tested below"
     session = journal.start_session("chat", "Chat", "curiosity", 1.0)
     journal.add_entry(session, "s", "answer", "a", "Sam", "Dreams?", "A trip to Lisbon", False, 2.0)
-    journal.add_entry(session, "s", "answer", "b", "Alex", "Joy?", "100% you", False, 3.0)
-    assert [e.text for e in journal.search_entries("lisbon")] == ["A trip to Lisbon"]
-    assert [e.text for e in journal.search_entries("dreams")] == ["A trip to Lisbon"]
-    assert [e.text for e in journal.search_entries("0%")] == ["100% you"]
-    assert journal.search_entries("_") == []
+    journal.add_entry(session, "s", "answer", "b", "Alex", "Joy?", "Our café walks", False, 3.0)
+    found = lambda words: [hit.entry.text for hit in journal.search(words)]  # noqa: E731
+    assert found("lisbon") == ["A trip to Lisbon"]
+    assert found("lis") == ["A trip to Lisbon"], "a word prefix matches as you type"
+    assert found("dreams") == ["A trip to Lisbon"], "the prompt is searched too"
+    assert found("cafe walk") == ["Our café walks"], "every word, accents aside"
+    assert found("trip walk") == []
+    # Query syntax typed by a person is just words, never an FTS5 error.
+    for odd in ('"', "NEAR(", "a OR", "*", "-lisbon", "^", "lisbon)"):
+        found(odd)
+
+
+@pytest.mark.parametrize("full_text", [True, False])
+def test_search_newest_first_and_never_the_partners_private_words(journal_path, full_text):
+    with Journal.open(full_text=full_text) as journal:
+        session = journal.start_session("chat", "Chat", "curiosity", 1.0)
+        journal.add_entry(session, "s", "answer", "a", "Sam", "P", "river walk", False, 2.0)
+        journal.add_entry(session, "s", "reflection", "b", "Alex", "P", "river secret", True, 3.0)
+        journal.add_entry(session, "s", "answer", "b", "Alex", "P", "river again", False, 4.0)
+        found = lambda viewer: [h.entry.text for h in journal.search("river", viewer)]  # noqa: E731
+        assert found(None) == ["river again", "river walk"]
+        assert found("a") == ["river again", "river walk"]
+        assert found("b") == ["river again", "river secret", "river walk"]
+
+
+def test_without_fts5_search_matches_letters_and_wildcards_literally(journal_path):
+    with Journal.open(full_text=False) as journal:
+        assert not journal.full_text
+        session = journal.start_session("chat", "Chat", "curiosity", 1.0)
+        journal.add_entry(session, "s", "answer", "a", "Sam", "Dreams?", "A trip to Lisbon", False, 2.0)
+        journal.add_entry(session, "s", "answer", "b", "Alex", "Joy?", "100% you", False, 3.0)
+        found = lambda words: [hit.entry.text for hit in journal.search(words)]  # noqa: E731
+        assert found("lisbon") == ["A trip to Lisbon"]
+        assert found("dreams") == ["A trip to Lisbon"]
+        assert found("0%") == ["100% you"]
+        assert found("_") == []
+    # Back on an SQLite with FTS5, the index is rebuilt with what was written meanwhile.
+    with Journal.open() as journal:
+        assert [hit.entry.text for hit in journal.search("lisb")] == ["A trip to Lisbon"]
 
 
 def test_wrong_values_are_refused_before_writing(journal):
@@ -258,7 +293,7 @@ def test_a_failed_upgrade_changes_nothing(journal_path, monkeypatch):
     with pytest.raises(Exception):
         Journal.open()
     with sqlite3.connect(journal_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.VERSION - 1
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "extra" not in tables
 

@@ -1,4 +1,5 @@
-"""`nearer export`: the journal as Markdown or JSON, on the terminal or into a private file."""
+"""`nearer export`: the journal as Markdown or JSON, on the terminal, into a file, or one file per
+session in a folder; private entries only for the partner named with `--as`."""
 
 from __future__ import annotations
 
@@ -26,11 +27,32 @@ def run_export(args: argparse.Namespace) -> int:
             )
             return 2
 
-    from nearer.fsutil import StorageError, write_atomic
-    from nearer.journal.export import render_json, render_markdown
+    from nearer.settings import load_settings
+
+    settings, _ = load_settings()
+    names = {"a": settings.partner_a or "Partner A", "b": settings.partner_b or "Partner B"}
+    viewer = None
+    if getattr(args, "reader", None):
+        viewer = _partner(args.reader, names)
+        if viewer is None:
+            _say(
+                f"'{args.reader}' is not one of you; write --as a ({names['a']}) "
+                f"or --as b ({names['b']})."
+            )
+            return 2
+    ritual_id = getattr(args, "ritual", None)
+
+    from nearer.fsutil import StorageError, ensure_private_dir, write_atomic
+    from nearer.journal.export import (
+        markdown_bodies,
+        render_json,
+        render_markdown,
+        render_session_markdown,
+    )
     from nearer.journal.store import Journal, JournalError
 
-    sessions, entries, plans = [], [], {}
+    markdown = args.output == "md"
+    sessions, bodies, plans, left_out = [], {}, {}, {}
     journal_file = paths.journal_path()
     if journal_file.exists():  # exporting never creates a journal
         try:
@@ -38,39 +60,104 @@ def run_export(args: argparse.Namespace) -> int:
                 if journal.notice:
                     _say(journal.notice)
                 start = dt.datetime.combine(since, dt.time()).timestamp() if since else None
-                markdown = args.output == "md"
-                sessions = journal.sessions_since(start, with_entries=not markdown)
-                entries = journal.entry_texts_since(start) if markdown else []
+                scope = {"ritual_id": ritual_id, "viewer": viewer}
+                sessions = journal.sessions_since(start, with_entries=not markdown, **scope)
+                if markdown:
+                    bodies = markdown_bodies(journal, start, **scope)
                 plans = journal.plans_for([s.id for s in sessions])
+                left_out = journal.left_out(start, **scope)
         except (JournalError, StorageError) as exc:
             _say(str(exc))
             return 1
 
     if not sessions:
+        of = f" of {ritual_id}" if ritual_id else ""
         if since:
-            _say(f"There are no sessions in your journal since {since.isoformat()}.")
+            _say(f"There are no sessions{of} in your journal since {since.isoformat()}.")
+        elif ritual_id:
+            _say(f"There are no sessions of {ritual_id} in your journal yet.")
         else:
             _say("Your journal is empty so far, so there is nothing to export yet.")
-        if args.output == "md":
-            return 0  # JSON still prints an empty document, so scripts reading it keep working
+        if markdown or args.out is not None:
+            return 0  # JSON on the terminal still prints an empty document, for scripts
 
-    if args.output == "md":
-        text = render_markdown(sessions, entries, plans, exported=time.time(), since=since)
-    else:
-        text = render_json(sessions, plans, exported=time.time(), since=since)
-    if args.out is None:
-        sys.stdout.write(text)
+    out = Path(args.out).expanduser() if args.out is not None else None
+    if out is not None and (out.is_dir() or args.out.endswith(("/", os.sep))):
+        try:
+            ensure_private_dir(out)
+            written = 0
+            for session in sessions:
+                if markdown:
+                    data = render_session_markdown(
+                        session, bodies.get(session.id, b""), plans.get(session.id, [])
+                    )
+                else:
+                    data = render_json([session], plans, exported=time.time(), since=since).encode()
+                target = out / _file_name(session, "md" if markdown else "json")
+                write_atomic(target, data, doing=f"write the export to {target}")
+                written += 1
+        except StorageError as exc:
+            _say(str(exc))
+            return 1
+        _say(f"Exported {_count(written)} to {out}, one file each{_only_you()}.")
+        _say_left_out(left_out, names, viewer)
         return 0
-    out = Path(args.out).expanduser()
+
+    if markdown:
+        data = render_markdown(sessions, bodies, plans, exported=time.time(), since=since)
+    else:
+        data = render_json(sessions, plans, exported=time.time(), since=since).encode()
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        _say_left_out(left_out, names, viewer)
+        return 0
     try:
-        write_atomic(out, text.encode("utf-8"), doing=f"write the export to {out}")
+        write_atomic(out, data, doing=f"write the export to {out}")
     except StorageError as exc:
         _say(str(exc))
         return 1
-    count = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}"
-    private = " (only you can read it)" if os.name == "posix" else ""
-    _say(f"Exported {count} to {out}{private}.")
+    _say(f"Exported {_count(len(sessions))} to {out}{_only_you()}.")
+    _say_left_out(left_out, names, viewer)
     return 0
+
+
+def _partner(reader: str, names: dict[str, str]) -> str | None:
+    wanted = reader.strip().casefold()
+    for partner, name in names.items():
+        if wanted in (partner, name.casefold()):
+            return partner
+    return None
+
+
+def _say_left_out(left_out: dict[str, int], names: dict[str, str], viewer: str | None) -> None:
+    """Say that private entries were left out, whose, and how to include your own."""
+    if not left_out:
+        return
+    parts = [f"{count} of {names[a]}'s" for a, count in sorted(left_out.items()) if a in names]
+    total = sum(left_out.values())
+    noun = "entry" if total == 1 else "entries"
+    if viewer is None:
+        _say(
+            f"Left out {' and '.join(parts)} private {noun}: private words are for their writer. "
+            f"`--as a` includes {names['a']}'s, `--as b` {names['b']}'s."
+        )
+    else:
+        _say(f"Left out {' and '.join(parts)} private {noun}, since they are not yours.")
+
+
+def _file_name(session, suffix: str) -> str:
+    stamp = time.strftime("%Y-%m-%d-%H%M", time.localtime(session.started))
+    return f"{stamp}-{session.ritual_id}-{session.id}.{suffix}"
+
+
+def _count(number: int) -> str:
+    return f"{number} session{'' if number == 1 else 's'}"
+
+
+def _only_you() -> str:
+    return " (only you can read it)" if os.name == "posix" else ""
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -343,6 +343,7 @@ def _on_reflect(ritual, state, step: m.ReflectStep, event, partner: Partner) -> 
             prompt=_fill(step.text, state),
             text=event.text.strip(),
             private=private,
+            tags=list(step.tags),
         )
         answers = {**state.answers, partner: entry.text}
         state = replace(state, done=state.done + [partner], answers=answers, entries=state.entries + [entry])

@@ -25,6 +25,8 @@ class Entry(Struct, frozen=True, kw_only=True):
     prompt: str
     text: str
     private: bool = False
+    tags: list[str] = []
+    """The step's tags (a reflect step's `tags`), so the journal can find agreements later."""
 
 
 class DrawnCard(Struct, frozen=True, kw_only=True):

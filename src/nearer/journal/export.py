@@ -1,8 +1,8 @@
 """The journal as text you own: Markdown that reads well on its own, and JSON with the same data.
 
-Both partners share one journal on one terminal, so an export holds every entry; private ones are
-marked "(private, written by NAME)" so whoever reads the file knows whose they are. docs/privacy.md
-explains the choice.
+An export is made for one reader: both of you (shared entries only), or one partner (shared
+entries and their own private ones, marked "(private, written by NAME)"). docs/privacy.md explains
+the choice. The store picks the entries; this module only decides how they read.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 import msgspec
 
-from nearer.journal.store import EntryText, Plan, SessionRecord
+from nearer.journal.store import Journal, Plan, SessionRecord
 
 EXPORT_FORMAT = 1
 """Bumped when the JSON shape changes in a way a script reading it would notice."""
@@ -39,53 +37,75 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
 def render_markdown(
     sessions: list[SessionRecord],
-    entries: list[EntryText],
+    bodies: dict[int, bytes],
     plans: dict[int, list[Plan]],
     *,
     exported: float,
     since: dt.date | None = None,
-) -> str:
-    """One document: a heading per session (ritual and date), then who wrote what, to which prompt.
+) -> bytes:
+    """One UTF-8 document: a heading per session (ritual and date), then who wrote what, to which
+    prompt.
 
-    `sessions` need no entries of their own; `entries` are `Journal.entry_texts_since` rows.
-    Names and prompts repeat across thousands of entries, so each distinct "who, answering what"
-    line is built once (benchmarks/bench_journal.py measures a 100,000-entry journal).
+    `sessions` need no entries of their own; `bodies` are `markdown_bodies()`, each session's
+    entries already in Markdown.
     """
     count = f"{len(sessions)} session{'' if len(sessions) == 1 else 's'}"
     scope = f" from {_day(since)} on" if since else ""
     out = [
-        "# Our nearer journal\n\n",
-        f"Exported on {_day(dt.date.fromtimestamp(exported))}: {count}{scope}.\n",
+        f"# Our nearer journal\n\nExported on {_day(dt.date.fromtimestamp(exported))}: "
+        f"{count}{scope}.\n".encode()
     ]
-    by_session = {sid: list(rows) for sid, rows in groupby(entries, key=itemgetter(0))}
-    headings: dict[tuple[str, str, int, str, str], str] = {}
+    titles: dict[str, str] = {}
     append = out.append
     for session in sessions:
-        append(f"\n## {_escape(session.ritual_title)}\n\n")
-        append(f"{_when(session.started)} · {_how_it_went(session)}\n")
-        for row in by_session.get(session.id, ()):
-            key = row[1:6]
-            heading = headings.get(key)
-            if heading is None:
-                heading = headings[key] = _heading(*key)
-            append(heading)
-            text = row[6]
-            append(_quote(text) if "\n" in text or "\r" in text or not text else f"> {text}\n")
-        for plan in plans.get(session.id, ()):
-            state = "done" if plan.done else "still to do"
-            append(f"\nYou planned to come back to this {_escape(plan.when_text)} ({state}).\n")
-    return "".join(out)
+        title = titles.get(session.ritual_title)
+        if title is None:
+            title = titles[session.ritual_title] = _escape(session.ritual_title)
+        heading = f"\n## {title}\n\n{_when(session.started)} · {_how_it_went(session)}\n"
+        append(heading.encode())
+        append(bodies.get(session.id, b""))
+        if session.id in plans:
+            append(_plans(plans[session.id]).encode())
+    return b"".join(out)
 
 
-def _heading(kind: str, author: str, private: int, name: str, prompt: str) -> str:
+def render_session_markdown(session: SessionRecord, body: bytes, plans: list[Plan]) -> bytes:
+    """One session as a document of its own, for `nearer export --out DIR`."""
+    heading = f"# {_escape(session.ritual_title)}\n\n{_when(session.started)} · {_how_it_went(session)}\n"
+    return heading.encode() + body + _plans(plans).encode()
+
+
+def markdown_bodies(
+    journal: Journal,
+    since: float | None = None,
+    *,
+    ritual_id: str | None = None,
+    viewer: str | None = None,
+) -> dict[int, bytes]:
+    """Session id -> its entries in Markdown, as `viewer` may read them (see Journal.markdown_bodies)."""
+    return journal.markdown_bodies(
+        _name_lines, _prompt_lines, _quote, since, ritual_id=ritual_id, viewer=viewer
+    )
+
+
+def _name_lines(name: str, author: str) -> tuple[str, str]:
     shown = _escape(name) or _FALLBACK_NAMES[author]
-    line = f"**{shown}**"
-    if private:
-        line += f" (private, written by {shown})"
-    if prompt:
-        verb = "answering" if kind == "answer" else "reflecting on"
-        line += f", {verb} “{_escape(prompt)}”"
-    return f"\n{line}\n\n"
+    return f"\n**{shown}**", f"\n**{shown}** (private, written by {shown})"
+
+
+def _prompt_lines(prompt: str) -> tuple[str, str]:
+    if not prompt:
+        return "\n\n", "\n\n"
+    shown = _escape(prompt)
+    return f", answering “{shown}”\n\n", f", reflecting on “{shown}”\n\n"
+
+
+def _plans(plans) -> str:
+    return "".join(
+        f"\nYou planned to come back to this {_escape(plan.when_text)} "
+        f"({'done' if plan.done else 'still to do'}).\n"
+        for plan in plans
+    )
 
 
 def render_json(
@@ -118,6 +138,7 @@ def render_json(
                         "prompt": e.prompt,
                         "text": e.text,
                         "private": e.private,
+                        "tags": list(e.tags),
                         "created": _iso(e.created),
                     }
                     for e in s.entries

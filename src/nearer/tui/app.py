@@ -109,6 +109,9 @@ class NearerApp(App[int]):
                 self.journal = Journal.open()
             except Exception as error:  # noqa: BLE001 - any failure is told, never raised
                 self.journal_problem = str(error) or "nearer could not open your journal."
+            else:
+                if self.journal.notice:  # the files were readable by others and made private
+                    self.notify(self.journal.notice, title="Your journal", severity="warning", timeout=15)
         return self.journal
 
     def load_library(self):

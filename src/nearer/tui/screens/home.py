@@ -16,6 +16,8 @@ from nearer import words
 from nearer.ritual.model import PRACTICES
 from nearer.tui.format import ago, clock_time
 
+WEEKLY_CHECK_IN = "weekly_check_in"
+
 
 class HomeScreen(Screen):
     HELP = words.HELP_HOME
@@ -137,9 +139,37 @@ class HomeScreen(Screen):
                 box.compose_add_child(row)
             widgets.append(box)
         self._plans = {plan.id: plan for plan in plans}
+        widgets.extend(self._rhythm(journal))
         if widgets:
             await banners.mount(*widgets)
         banners.display = bool(widgets)
+
+    def _rhythm(self, journal) -> list:
+        """What you agreed last time, and a gentle word when the weekly check-in has waited a
+        week. No streaks, no counts: only what helps you pick things up again."""
+        widgets = []
+        agreements = _quiet(lambda: journal.tagged("agreement")) or []
+        if agreements:
+            box = Vertical(classes="banner", id="agreements")
+            box.border_title = "What you agreed"
+            for entry in agreements[:4]:
+                box.compose_add_child(Static(Text(f"{entry.author_name}: {entry.text}")))
+            widgets.append(box)
+        last = self._last_done.get(WEEKLY_CHECK_IN)
+        if WEEKLY_CHECK_IN in self._entries and last and self.app.clock() - last >= 7 * 86_400:
+            box = Vertical(classes="banner", id="checkin")
+            box.border_title = "It has been a while"
+            box.compose_add_child(
+                Static(
+                    Text(
+                        f"Your last weekly check-in was {ago(last, self.app.clock())}. "
+                        "Whenever suits you both."
+                    )
+                )
+            )
+            box.compose_add_child(Button("Check in", id="checkin-start", compact=True))
+            widgets.append(box)
+        return widgets
 
     # -- events -------------------------------------------------------------------------------
 
@@ -178,6 +208,10 @@ class HomeScreen(Screen):
         entry = self._entries.get(event.option.id or "")
         if entry is not None:
             self.app.start_entry(entry)
+
+    @on(Button.Pressed, "#checkin-start")
+    def start_checkin(self) -> None:
+        self.app.start_ritual_by_id(WEEKLY_CHECK_IN)
 
     @on(Button.Pressed, "#resume")
     def resume(self) -> None:
