@@ -36,7 +36,8 @@ class PromptWidget(StepWidget):
 
     def update_view(self, view) -> None:
         super().update_view(view)
-        if view.answer_mode == "typed":
+        # A tick can arrive before the children are mounted; compose will use the new view.
+        if view.answer_mode == "typed" or not self.query("#min-time"):
             return
         self.query_one("#min-time", Static).update(self._wait_text())
         self.query_one("#done", Button).disabled = self._waiting

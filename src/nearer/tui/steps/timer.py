@@ -63,6 +63,8 @@ class TimerWidget(StepWidget):
 
     def update_view(self, view) -> None:
         super().update_view(view)
+        if not self.query("#countdown"):
+            return  # not mounted yet; on_mount draws the latest view
         self.query_one("#countdown", Static).update(mmss(view.remaining))
         self.query_one("#cue", Static).update(Text(view.cue))
         if view.breath is not None:
