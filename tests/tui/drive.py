@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
@@ -24,24 +26,55 @@ async def type_into(pilot: Pilot, widget, text: str) -> None:
     await pilot.pause()
 
 
+def _step_key(view) -> tuple:
+    """What makes the ritual screen build a new step widget (see RitualScreen.show)."""
+    return (view.visit, view.step_id, view.status, tuple(view.waiting_on), view.card_number,
+            bool(view.revealed), tuple(sorted(view.consents)))
+
+
+async def settled_step(pilot: Pilot, timeout: float = 5.0):
+    """The step widget for the step the session is on, once it is mounted and holds the focus.
+
+    A step's widget is rebuilt after each action; acting before the new one is in place would
+    press a button that is on its way out (or find none), so a busy machine made drivers flaky.
+    """
+    screen = ritual_screen(pilot)
+    deadline = time.monotonic() + timeout
+    while True:
+        children = list(screen.query_one("#step-area").children)
+        focused = pilot.app.focused
+        if (
+            len(children) == 1
+            and children[0].is_mounted
+            and _step_key(children[0].view) == _step_key(screen.session.view)
+            and focused is not None
+            and children[0] in focused.ancestors_with_self
+        ):
+            return children[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the step widget never settled: {children!r}, focus on {focused!r}")
+        await pilot.pause(0.01)
+
+
 async def take_step(pilot: Pilot, clock, answers: dict[str, str] | None = None) -> str:
     """Do what the current step asks, through the UI. Returns the kind that was handled."""
     screen = ritual_screen(pilot)
+    step = await settled_step(pilot)
     view = screen.session.view
     kind = "end" if view.status == "ended" else view.kind
     if kind in ("text", "swap_roles"):
-        await pilot.click("#continue")
+        await pilot.click(step.query_one("#continue"))
     elif kind == "consent":
         await pilot.press("y")
     elif kind == "prompt" and view.answer_mode == "spoken":
-        await pilot.click("#done")
+        await pilot.click(step.query_one("#done"))
     elif kind == "deck":
-        await pilot.click("#next")
+        await pilot.click(step.query_one("#next"))
     elif kind == "reveal" and view.revealed:
-        await pilot.click("#continue")
+        await pilot.click(step.query_one("#continue"))
     elif kind == "reveal":
         writer = view.waiting_on[0]
-        box = screen.query_one("#hidden-answer", Input)
+        box = step.query_one("#hidden-answer", Input)
         await type_into(pilot, box, (answers or {}).get(writer, f"{view.name(writer)} noticed you listened"))
         await pilot.press("enter")
     elif kind == "timer":
@@ -49,7 +82,7 @@ async def take_step(pilot: Pilot, clock, answers: dict[str, str] | None = None) 
         await pilot.pause(0.4)
     elif kind in ("reflect", "prompt"):
         writer = view.waiting_on[0]
-        box = screen.query_one(TextArea)
+        box = step.query_one(TextArea)
         await type_into(pilot, box, (answers or {}).get(writer, f"A thought from {view.name(writer)}"))
         await pilot.press("ctrl+s")
     else:
@@ -77,6 +110,7 @@ async def walk_to(pilot: Pilot, clock, kind: str, *, limit: int = 80) -> RitualS
         view = screen.session.view
         current = "end" if view.status == "ended" else view.kind
         if current == kind:
+            await settled_step(pilot)
             return screen
         seen.append(f"{view.step_id}:{view.status}")
         await take_step(pilot, clock)

@@ -26,7 +26,7 @@ from nearer.tui.screens.home import HomeScreen
 from nearer.tui.screens.ritual import RitualScreen
 
 from .conftest import journal_path
-from .drive import open_ritual, ritual_screen, take_step, type_into, walk_to
+from .drive import open_ritual, ritual_screen, settled_step, take_step, type_into, walk_to
 
 SIZE = (100, 34)
 
@@ -137,7 +137,8 @@ async def save_reflection_that_fails_then_succeeds(pilot, screen, fault_on, faul
     app = pilot.app
     writer = screen.session.view.waiting_on[0]
     words = "The way you held my hand when I got to the hard part."
-    await type_into(pilot, app.screen.query_one(TextArea), words)
+    step = await settled_step(pilot)
+    await type_into(pilot, step.query_one(TextArea), words)
 
     fault_on()
     await pilot.press("ctrl+s")
@@ -150,7 +151,7 @@ async def save_reflection_that_fails_then_succeeds(pilot, screen, fault_on, faul
     assert app.is_running and app.screen is screen, "the app keeps running on the ritual"
     view = screen.session.view
     assert view.kind == "reflect" and view.waiting_on[0] == writer, "still on the reflect step"
-    assert app.screen.query_one(TextArea).text == words, "the typed words are still in the box"
+    assert step.is_mounted and step.query_one(TextArea).text == words, "the words are still in the box"
 
     fault_off()
     await pilot.press("ctrl+s")

@@ -15,7 +15,7 @@ from nearer.tui.screens.help import HelpScreen
 from nearer.tui.screens.journal import JournalScreen
 from nearer.tui.screens.pause import PauseScreen
 
-from .drive import open_ritual, steady_cursors, take_step, type_into, walk_to
+from .drive import open_ritual, settled_step, steady_cursors, take_step, type_into, walk_to
 
 SIZE = (100, 30)
 
@@ -76,7 +76,8 @@ def test_reveal_one_answered_hidden(named, clock, snap_compare):
         view = screen.session.view
         assert view.kind == "reveal" and not view.revealed and view.waiting_on == ["b"]
         # The second partner has begun typing: the words show as dots.
-        await type_into(pilot, pilot.app.screen.query_one("#hidden-answer", Input), "You let me")
+        step = await settled_step(pilot)
+        await type_into(pilot, step.query_one("#hidden-answer", Input), "You let me")
         steady_cursors(pilot)
 
     assert snap_compare(app_for(clock), terminal_size=SIZE, run_before=one_in)
@@ -90,6 +91,7 @@ def test_reveal_both_shown(named, clock, snap_compare):
         await take_step(pilot, clock, answers)
         await take_step(pilot, clock, answers)
         assert screen.session.view.revealed
+        await settled_step(pilot)
 
     assert snap_compare(app_for(clock), terminal_size=SIZE, run_before=both_in)
 
@@ -116,8 +118,9 @@ def test_journal_with_a_finished_session(named, clock, snap_compare):
             if view.kind == "reflect":
                 writer = view.waiting_on[0]
                 words = {"a": "That I can say the scary thing first.", "b": "How calm Sam's voice was."}
-                await type_into(pilot, pilot.app.screen.query_one(TextArea), words[writer])
-                pilot.app.screen.query_one(Switch).value = writer == "a"
+                step = await settled_step(pilot)
+                await type_into(pilot, step.query_one(TextArea), words[writer])
+                step.query_one(Switch).value = writer == "a"
                 await pilot.press("ctrl+s")
                 await pilot.pause()
                 continue
