@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
 from nearer.ritual.check import check_file
 from nearer.ritual.load import Diagnostic, default_search_dirs, display_path
 from nearer.ritual.model import Ritual
+
+if TYPE_CHECKING:
+    from nearer.ritual.cache import RitualCache
 
 Origin = Literal["builtin", "user", "path"]
 
@@ -61,9 +64,12 @@ class Library(msgspec.Struct):
         return [entry for entry in self.entries if not entry.ok]
 
 
-def discover(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> Library:
+def discover(
+    extra_paths: Iterable[str | os.PathLike[str]] = (), *, cache: RitualCache | None = None
+) -> Library:
     """Every ritual nearer can find. `extra_paths` are files or folders (their top-level
-    `*.toml`); a path that does not exist is simply not there — `nearer list` checks first."""
+    `*.toml`); a path that does not exist is simply not there — `nearer list` checks first.
+    With a `cache` (the app's), a ritual file unchanged since the last run is not checked again."""
     search_dirs = default_search_dirs()
     builtin_dir, user_dir = search_dirs
     library = Library()
@@ -77,7 +83,8 @@ def discover(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> Library:
     position: dict[str, int] = {}
     for path, origin in found:
         display = os.fspath(path) if origin == "path" else display_path(path)
-        ritual, diagnostics = check_file(path, search_dirs=search_dirs, display=display)
+        check = cache.check if cache is not None else check_file
+        ritual, diagnostics = check(path, search_dirs=search_dirs, display=display)
         entry = RitualEntry(
             id=ritual.id if ritual is not None else _id_of(path),
             path=path,
@@ -95,6 +102,8 @@ def discover(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> Library:
             continue  # two built-ins cannot share an id (the file stem); keep the first
         entry.shadows_builtin = replaced.source == "builtin" or replaced.shadows_builtin
         library.entries[earlier] = entry
+    if cache is not None:
+        cache.save()
     return library
 
 
