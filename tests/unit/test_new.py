@@ -139,3 +139,23 @@ def test_the_new_ritual_is_on_the_list(user_dir, capsys):
     rows = {row["id"]: row for row in json.loads(out)}
     assert rows["sunday_walk"]["ok"] and rows["sunday_walk"]["source"] == "user"
     assert os.stat(user_dir).st_mode & 0o077 == 0
+
+
+def test_new_graph_and_upgrade_never_import_textual(tmp_path):
+    """Like check and list, the authoring commands open no screen and stay instant."""
+    import subprocess
+    import sys
+
+    script = (
+        "import contextlib, io, sys\n"
+        "from nearer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['new', 'mine'])\n"
+        "    main(['graph', 'mine', '--mermaid'])\n"
+        f"    main(['upgrade', {str(tmp_path / 'config' / 'rituals')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NEARER_CONFIG_DIR": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
