@@ -62,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
 
     upgrade = sub.add_parser("upgrade", help="bring ritual files up to the newest format")
     upgrade.add_argument("paths", nargs="+", help="ritual or deck files, or folders of them")
+
+    host = sub.add_parser("host", help="do a ritual together, each partner at their own terminal")
+    host.add_argument("ritual", nargs="?", help="a ritual id (or choose on screen)")
+    host.add_argument("--partner", metavar="USER", help="your partner's Unix user, when it is not yours")
+    host.add_argument("--group", metavar="GROUP", help="a group you both belong to, made by an admin")
+    host.add_argument("--resume", action="store_true", help="carry on after nearer stopped, paused where you were")
+
+    join = sub.add_parser("join", help="join the session your partner is hosting")
+    join.add_argument("host_user", nargs="?", metavar="HOSTUSER", help="your partner's Unix user")
+    join.add_argument("code", nargs="?", metavar="CODE", help="the join code on their screen")
     return parser
 
 
@@ -93,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nearer.commands.upgrade import run_upgrade
 
             return run_upgrade(args)
+        if command in ("host", "join"):
+            from nearer.share.commands import run_host, run_join
+
+            return run_host(args) if command == "host" else run_join(args)
         from nearer.tui.launch import run_app
 
         return run_app(getattr(args, "ritual", None), watch=getattr(args, "watch", False))

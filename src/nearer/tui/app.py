@@ -44,6 +44,7 @@ class NearerApp(App[int]):
         extra_paths: tuple[Path, ...] = (),
         clock: Callable[[], float] = time.time,
         seed: int | None = None,
+        share=None,
         watch: Path | None = None,
     ) -> None:
         super().__init__()
@@ -52,6 +53,8 @@ class NearerApp(App[int]):
         self.seed = seed
         self.start_ritual = start_ritual
         self.extra_paths = extra_paths
+        self.share = share
+        """`nearer host` / `nearer join`: a HostPlan or JoinPlan, whose screen opens instead of home."""
         self.watch = watch
         """A ritual file to reload on save (`nearer run --watch`): only its ritual screen does."""
         self.settings, self._settings_notice = load_settings()
@@ -126,6 +129,9 @@ class NearerApp(App[int]):
         for notice in [self._settings_notice, *self.theme_problems]:
             if notice:
                 self.notify(notice, severity="warning", timeout=12)
+        if self.share is not None and hasattr(self.share, "host_uid"):
+            self._open_share()  # a guest needs no names of its own: the host's are used
+            return
         if not self.settings.named:
             from nearer.tui.screens.first_run import FirstRunScreen
 
@@ -134,6 +140,9 @@ class NearerApp(App[int]):
         self.show_home()
 
     def show_home(self) -> None:
+        if self.share is not None:
+            self._open_share()
+            return
         from nearer.tui.screens.home import HomeScreen
 
         # Importing the first-run screen costs ~20 ms (it pulls in every step widget), so only
@@ -146,6 +155,20 @@ class NearerApp(App[int]):
         if self.start_ritual:
             wanted, self.start_ritual = self.start_ritual, None
             self.call_after_refresh(self.start_ritual_by_id, wanted)
+
+    def _open_share(self) -> None:
+        from nearer.tui.screens.shared import HostScreen, JoinScreen
+
+        plan, self.share = self.share, None
+        if hasattr(plan, "host_uid"):
+            screen = JoinScreen(plan)
+        else:
+            screen = HostScreen(plan, ritual=plan.ritual, resume_json=plan.resume_json)
+        first_run = sys.modules.get("nearer.tui.screens.first_run")
+        if first_run is not None and isinstance(self.screen, first_run.FirstRunScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -41,8 +41,10 @@ class StepWidget(Vertical):
 
     @property
     def current(self) -> Partner:
-        """The partner who acts next at this keyboard."""
+        """The partner who acts next at this keyboard: in a shared session, always its own."""
         view = self.view
+        if view.viewer is not None:
+            return view.viewer
         if view.waiting_on:
             return view.waiting_on[0]
         if view.actors:

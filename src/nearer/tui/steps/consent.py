@@ -25,10 +25,12 @@ class ConsentWidget(StepWidget):
             said = [f"{view.name(p)} said yes" for p in view.actors if view.consents.get(p) == "yes"]
             if said:
                 yield muted(" · ".join(said))
+        # A shared screen asks only its own partner; one screen for two asks each in turn.
+        asked = view.waiting_on if view.viewer is None else [p for p in view.waiting_on if p == view.viewer]
         items = [
-            Button(f"Yes, {view.name(p)} is ready" if len(view.actors) > 1 else "Yes, I'm ready",
-                   id=f"yes-{p}", variant="primary")
-            for p in view.waiting_on
+            Button(f"Yes, {view.name(p)} is ready" if len(view.actors) > 1 and view.viewer is None
+                   else "Yes, I'm ready", id=f"yes-{p}", variant="primary")
+            for p in asked
         ]
         items.append(Button("Not now", id="not-now"))
         yield buttons(*items)

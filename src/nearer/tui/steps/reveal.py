@@ -25,14 +25,21 @@ class RevealWidget(StepWidget):
                     yield box
             yield buttons(Button("Continue", id="continue", variant="primary"))
             return
+        if view.viewer is not None and view.answered.get(view.viewer):
+            # A shared screen: this partner's words are in, and stay hidden until the other's are.
+            yield muted(f"Your answer is in, hidden until {view.name(other(view.viewer))} has answered too.")
+            return
         done = [view.name(p) for p, answered in view.answered.items() if answered]
         if done:
             yield muted(f"{' and '.join(done)} has answered. Their words stay hidden for now.")
         writer = self.current
-        yield muted(
-            f"{view.name(writer)}, type your answer; it stays hidden as you type. "
-            f"{view.name(other(writer))}, look away for a moment."
-        )
+        if view.viewer is not None:
+            yield muted(f"Type your answer. {view.name(other(writer))} sees it only once you have both answered.")
+        else:
+            yield muted(
+                f"{view.name(writer)}, type your answer; it stays hidden as you type. "
+                f"{view.name(other(writer))}, look away for a moment."
+            )
         yield Input(password=True, placeholder="Your answer, then enter", id="hidden-answer")
         yield buttons(Button("Save my answer", id="save", variant="primary"))
 
