@@ -51,9 +51,14 @@ def storage_error(exc: OSError, doing: str, path: Path) -> StorageError:
             f"nearer is not allowed to write to {path}, so it could not {doing}. "
             "Check that the folder belongs to you and try again."
         )
+    elif code in (errno.EEXIST, errno.ENOTDIR):
+        sentence = (
+            f"Something that is not a folder is in the way at {path}, so nearer could not "
+            f"{doing}. Move it aside and start nearer again."
+        )
     else:
         reason = exc.strerror or str(exc)
-        sentence = f"nearer could not {doing} ({reason.lower()}). Try again in a moment."
+        sentence = f"nearer could not {doing} at {path} ({reason.lower()}). Try again in a moment."
     return StorageError(sentence, code=code, path=path)
 
 

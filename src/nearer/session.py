@@ -168,11 +168,20 @@ class LocalSession:
     # -- persistence ----------------------------------------------------------------------
 
     def _save_words(self, before: RunState, after: RunState) -> None:
+        new_entries = after.entries[len(before.entries) :]
         if self.journal is None or self.session_id is None:
+            if any(entry.kind == "reflection" for entry in new_entries):
+                # No journal to write to: keep the reflection on screen to copy, rather than
+                # moving on as if it were kept. (Skipping still moves on.)
+                raise NotSaved(
+                    (self.warning or "Your journal could not be opened.")
+                    + " What you wrote cannot be kept right now."
+                )
+            if new_entries:
+                self.warning = "Your journal is not available, so these answers are not kept."
             return
         from nearer.fsutil import StorageError
 
-        new_entries = after.entries[len(before.entries) :]
         new_cards = after.cards_drawn[len(before.cards_drawn) :]
         try:
             for entry in new_entries:

@@ -112,3 +112,14 @@ def test_resume_in_a_both_step_does_not_ask_the_one_who_already_wrote(journal):
     again.send(ev.Answer(partner=waiting[0], text="and the other"))
     texts = [e.text for s in journal.recent_sessions() for e in s.entries]
     assert sorted(texts) == ["and the other", "written before the power cut"]
+
+
+def test_without_a_journal_a_reflection_is_not_silently_dropped():
+    session = LocalSession(load_ritual(FIXTURES / "reflect.toml"), None, None, NAMES, clock=Clock())
+    view = session.start("a", seed=1)
+    writer = view.waiting_on[0]
+    with pytest.raises(NotSaved, match="cannot be kept"):
+        session.send(ev.Answer(partner=writer, text="nowhere to keep this"))
+    assert writer in session.view.waiting_on, "the words stay on screen"
+    session.send(ev.Skip(partner=writer))
+    assert writer not in session.view.waiting_on, "skipping still moves on"
