@@ -103,7 +103,7 @@ PAUSE_TITLE = "Taking a break"
 PAUSE_TEXT = (
     "Breathe slowly, and let your body settle. "
     "Do something soothing on your own: a walk, some music, a cup of tea. "
-    "Try not to replay the argument or plan what you will say; let it rest. "
+    "If things got heated, try not to replay them or plan what you will say; let it rest. "
     "Come back at the time you agreed, and pick up from here."
 )
 
