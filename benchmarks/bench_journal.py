@@ -84,13 +84,18 @@ def build(path: Path, sessions: int, seed: int = 7) -> int:
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
+    return timings_ms(action, runs)[0]
+
+
+def timings_ms(action: Callable[[], object], runs: int) -> tuple[float, float]:
+    """(median, fastest) of `runs` timed calls after one warm-up call."""
     action()  # warm the page cache the way a second look at the screen would
     times = []
     for _ in range(runs):
         began = time.perf_counter()
         action()
         times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def main() -> int:
@@ -131,20 +136,23 @@ def main() -> int:
             ("open history, filtered by ritual, as Sam",
              lambda: journal.history(curious, "a", limit=50)),
             ("open history, cold: Journal.open + history + rituals", open_history),
-            ("search (FTS5): rare word", lambda: journal.search("lisbon")),
+            ("search (FTS5): a word nobody wrote", lambda: journal.search("lisbon")),
             ("search (FTS5): common word, 100 newest", lambda: journal.search("river")),
             ("search (FTS5): two word prefixes", lambda: journal.search("walk rain")),
             ("search (FTS5): common word in one ritual", lambda: journal.search("river", None, curious)),
-            ("search (LIKE fallback; no budget): rare word", lambda: plain.search("lisbon")),
+            ("search (LIKE fallback; no budget): a word nobody wrote", lambda: plain.search("lisbon")),
+            ("search (LIKE fallback; no budget): common word", lambda: plain.search("river")),
             ("export: full Markdown", export_markdown),
             ("export: full JSON (no budget; for reference)", export_json),
         ]
         failed = False
         for label, action in checks:
-            ms = median_ms(action, args.runs)
+            ms, fastest = timings_ms(action, args.runs)
             ratio = ms / BUDGET_MS
             failed |= ratio > 1 and "no budget" not in label
-            print(f"{label:<58} {ms:8.1f} ms  {ratio:5.2f}x of {BUDGET_MS:.0f} ms")
+            # The fastest run says what the code costs when other work shares the machine.
+            print(f"{label:<58} {ms:8.1f} ms  {ratio:5.2f}x of {BUDGET_MS:.0f} ms"
+                  f"  (fastest {fastest:.1f})")
 
         session = journal.start_session("long_hug", "A long hug", "affection", time.time())
         writes = [
@@ -165,7 +173,7 @@ def main() -> int:
               f"{median_ms(delete_one, 3):8.1f} ms  (no budget; for reference)")
         plain.close()
         journal.close()
-    print(f"runs per check: {args.runs} (median); python {sys.version.split()[0]}, "
+    print(f"runs per check: {args.runs} (median, and the fastest); python {sys.version.split()[0]}, "
           f"sqlite {sqlite3.sqlite_version}")
     return 1 if failed else 0
 

@@ -9,6 +9,15 @@ and the step transition stays free of an fsync.
 
 Versions: `PRAGMA user_version` counts the scripts in MIGRATIONS that have run. A journal from a
 newer nearer is refused with a sentence and never written to, not even its journal mode.
+
+Privacy: every read that shows words takes a reader ("a", "b", or None for both of you) and
+returns only what that reader may see (`_VISIBLE`); a private entry's text never leaves SQLite
+for anyone else. Only an entry's author changes or deletes it. Deleting leaves no copy in the
+files: secure_delete zeroes freed pages, the FTS5 index is merged, the WAL is checkpointed and
+truncated; forgetting everything also VACUUMs.
+
+Search: an FTS5 index over entries' text and prompts, kept by triggers, when this Python's
+SQLite has FTS5; otherwise LIKE, and `Journal.full_text` is False so the screen can say so.
 """
 
 from __future__ import annotations
@@ -507,6 +516,7 @@ class Journal:
         any other (several lines, or empty) goes through `quote`.
         """
         where, params = _session_filter(Filters(since=since, ritual_id=ritual_id))
+        in_sessions = f" AND e.session_id IN (SELECT s.id FROM sessions s WHERE {where})" if params else ""
         params.update(viewer=viewer, newline="\n")
         with self._read() as conn:
             conn.create_function("nearer_quote", 1, quote, deterministic=True)
@@ -529,24 +539,22 @@ class Journal:
                     "INSERT INTO temp.md_names VALUES (?, ?, ?, ?)",
                     [(name, author, *name_lines(name, author)) for name, author in names],
                 )
-                # The ordered subquery fixes the order group_concat sees (an aggregate's input
-                # is never reordered once sorted; SQLite does not flatten such a subquery).
                 # As UTF-8 bytes: decoding 25 MB into Python strings and encoding them again
-                # for the file cost more than all the formatting.
+                # for the file cost more than all the formatting. Grouping straight off the
+                # entries_by_session index needs no sort, and hands each group its rows in that
+                # index's order, (created, id): the order they were written, as on screen
+                # (tests/unit/test_journal_privacy.py checks it). An ordered subquery would add
+                # a sort of every entry (~30 ms at 100,000).
                 rows = conn.execute(
-                    "SELECT session_id, CAST(group_concat(markdown, '') AS BLOB) FROM ("
-                    "  SELECT e.session_id,"
+                    "SELECT e.session_id, CAST(group_concat("
                     "    iif(e.private, n.private, n.shared)"
                     "    || iif(e.kind = 'answer', p.answering, p.reflecting)"
                     "    || iif(e.text = '' OR instr(e.text, :newline), nearer_quote(e.text),"
-                    "           '> ' || e.text || :newline) AS markdown"
-                    "  FROM entries e"
-                    "  JOIN temp.md_prompts p ON p.id = e.prompt_id"
-                    "  JOIN temp.md_names n ON n.name = e.author_name AND n.author = e.author"
-                    f"  WHERE {_VISIBLE} AND e.session_id IN"
-                    f"    (SELECT s.id FROM sessions s WHERE {where})"
-                    "  ORDER BY e.session_id, e.created, e.id"
-                    ") GROUP BY session_id",
+                    "           '> ' || e.text || :newline), '') AS BLOB)"
+                    " FROM entries e INDEXED BY entries_by_session"
+                    " JOIN temp.md_prompts p ON p.id = e.prompt_id"
+                    " JOIN temp.md_names n ON n.name = e.author_name AND n.author = e.author"
+                    f" WHERE {_VISIBLE}{in_sessions} GROUP BY e.session_id",
                     params,
                 ).fetchall()
             finally:
