@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from nearer import words
 from nearer.tui.format import mmss
@@ -46,6 +46,8 @@ class PauseScreen(ModalScreen[None]):
                 id="back-at",
             )
             yield buttons(Button("We're ready to come back", id="resume", variant="primary"))
+        # Its own footer, so the keys shown are the break's (r), not the ritual's under it.
+        yield Footer()
 
     def on_mount(self) -> None:
         self._update()
