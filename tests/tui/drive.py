@@ -91,8 +91,18 @@ async def take_step(pilot: Pilot, clock, answers: dict[str, str] | None = None) 
     return kind
 
 
+async def home_filled(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait for home to list the rituals: they are read just after the first paint."""
+    for _ in range(int(timeout / 0.05)):
+        if getattr(pilot.app.screen, "filled", False):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the home screen never listed the rituals")
+
+
 async def open_ritual(pilot: Pilot, ritual_id: str = "vulnerable_chat", first: str = "a") -> RitualScreen:
     """From home: highlight the ritual, press enter, and choose who starts."""
+    await home_filled(pilot)
     options = pilot.app.screen.query_one("#rituals", OptionList)
     options.highlighted = options.get_option_index(ritual_id)
     await pilot.press("enter")

@@ -26,7 +26,7 @@ from nearer.tui.screens.home import HomeScreen
 from nearer.tui.screens.ritual import RitualScreen
 
 from .conftest import journal_path
-from .drive import open_ritual, ritual_screen, settled_step, take_step, type_into, walk_to
+from .drive import home_filled, open_ritual, ritual_screen, settled_step, take_step, type_into, walk_to
 
 SIZE = (100, 34)
 
@@ -77,6 +77,7 @@ async def test_broken_ritual_is_listed_as_needing_fixing_with_its_first_error(br
     app = NearerApp(clock=clock, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen), "a broken file must not stop nearer starting"
+        await home_filled(pilot)
         options = app.screen.query_one("#rituals", OptionList)
         index = options.get_option_index("x")
         assert "needs fixing" in str(options.get_option_at_index(index).prompt)

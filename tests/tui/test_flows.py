@@ -14,12 +14,13 @@ from nearer.tui.screens.pause import PauseScreen
 from nearer.tui.screens.ritual import RitualScreen
 
 from .conftest import journal_path
-from .drive import ritual_screen, take_step, type_into
+from .drive import home_filled, ritual_screen, take_step, type_into
 
 SIZE = (100, 34)
 
 
 async def open_ritual(pilot, ritual_id: str = "vulnerable_chat", first: str = "a") -> RitualScreen:
+    await home_filled(pilot)
     options = pilot.app.screen.query_one("#rituals", OptionList)
     options.highlighted = options.get_option_index(ritual_id)
     await pilot.press("enter")

@@ -15,7 +15,7 @@ from nearer.tui.screens.help import HelpScreen
 from nearer.tui.screens.journal import JournalScreen
 from nearer.tui.screens.pause import PauseScreen
 
-from .drive import open_ritual, settled_step, steady_cursors, take_step, type_into, walk_to
+from .drive import home_filled, open_ritual, settled_step, steady_cursors, take_step, type_into, walk_to
 
 SIZE = (100, 30)
 
@@ -26,6 +26,7 @@ def app_for(clock) -> NearerApp:
 
 def test_home(named, clock, snap_compare):
     async def settle(pilot):
+        await home_filled(pilot)
         steady_cursors(pilot)
 
     assert snap_compare(app_for(clock), terminal_size=SIZE, run_before=settle)
@@ -40,6 +41,7 @@ def test_first_run(home, clock, snap_compare):
 
 def test_help_on_home(named, clock, snap_compare):
     async def open_help(pilot):
+        await home_filled(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)

@@ -13,7 +13,7 @@ import pytest
 from nearer.settings import Settings, save_settings
 from nearer.tui.app import NearerApp
 
-from .drive import steady_cursors
+from .drive import home_filled, steady_cursors
 
 SIZE = (100, 30)
 
@@ -23,6 +23,7 @@ def test_home_in_each_builtin_theme(home, clock, snap_compare, theme):
     save_settings(Settings(partner_a="Sam", partner_b="Alex", seen_intro=True, theme=theme))
 
     async def settle(pilot):
+        await home_filled(pilot)
         assert pilot.app.theme == theme
         steady_cursors(pilot)
 

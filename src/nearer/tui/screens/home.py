@@ -41,23 +41,37 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#rituals", OptionList).border_title = "Rituals"
+        options = self.query_one("#rituals", OptionList)
+        options.border_title = "Rituals"
+        options.add_option(Option(Text("Finding your rituals…", style="dim italic"), disabled=True))
         self.query_one("#detail", Static).border_title = "About"
-        self.query_one("#rituals", OptionList).focus()
+        self._greet()
+        options.focus()
+        self._filled = False
+        self.filled = False
+        """True once the rituals are listed (they arrive just after the first paint)."""
 
     async def on_screen_resume(self) -> None:
-        # Textual resumes a screen when it is first pushed too, so this fills home the first
-        # time as well; filling it in on_mount also read every ritual file twice at start-up.
+        # Textual resumes a screen when it is first pushed too. The first time, the screen is
+        # painted before the rituals are read and the journal opened (about 20 ms for the
+        # built-ins, more with many of your own), so nearer appears at once.
+        if not self._filled:
+            self._filled = True
+            self.call_after_refresh(self.refresh_home)
+            return
         await self.refresh_home()
+
+    def _greet(self) -> None:
+        names = self.app.names
+        self.query_one("#greeting", Static).update(
+            Text(f"Hello, {names['a']} and {names['b']}. What would you like to do together?")
+        )
 
     # -- content ------------------------------------------------------------------------------
 
     async def refresh_home(self) -> None:
         app = self.app
-        names = app.names
-        self.query_one("#greeting", Static).update(
-            Text(f"Hello, {names['a']} and {names['b']}. What would you like to do together?")
-        )
+        self._greet()
         journal = app.open_journal()
         last_done: dict[str, float] = {}
         if journal is not None:
@@ -68,6 +82,7 @@ class HomeScreen(Screen):
         self._last_done = last_done
         self._fill_rituals(last_done)
         await self._fill_banners(journal)
+        self.filled = True
 
     def _fill_rituals(self, last_done: dict[str, float]) -> None:
         library = self.app.load_library()
