@@ -268,6 +268,7 @@ async def test_ritual_runs_with_a_warning_when_the_journal_cannot_be_opened(name
     app = NearerApp(clock=clock, seed=3)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
+        await home_filled(pilot)
         banner = shown_text(app.screen.query_one("#banners"))
         assert "could not create its folder" in banner, banner
         screen = await open_ritual(pilot, first="b")

@@ -129,6 +129,7 @@ async def test_quit_in_the_middle_and_resume_at_the_same_step(named, clock):
     again = NearerApp(clock=clock, seed=4)
     async with again.run_test(size=SIZE) as pilot:
         assert isinstance(again.screen, HomeScreen)
+        await home_filled(pilot)
         assert again.screen.query_one("#resume-banner")
         await pilot.click("#resume")
         await pilot.pause()

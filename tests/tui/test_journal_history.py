@@ -18,7 +18,7 @@ from nearer.tui.screens.history_dialogs import ConfirmDeleteScreen, ForgetScreen
 from nearer.tui.screens.journal import JournalScreen
 
 from .conftest import START, journal_path
-from .drive import steady_cursors
+from .drive import home_filled, steady_cursors
 
 SIZE = (100, 30)
 DAY = 86_400.0
@@ -317,6 +317,7 @@ async def test_home_shows_what_you_agreed_and_a_gentle_word_after_a_week(named, 
     fill()
     app = app_for(clock)
     async with app.run_test(size=SIZE) as pilot:
+        await home_filled(pilot)
         agreements = " ".join(str(w.render()) for w in app.screen.query("#agreements Static"))
         assert "Sam: Ask for a break before my voice rises." in agreements
         assert "Alex: Come back after twenty minutes" in agreements
@@ -325,9 +326,11 @@ async def test_home_shows_what_you_agreed_and_a_gentle_word_after_a_week(named, 
         checkin = journal.start_session("weekly_check_in", "Weekly check-in", "checkin", START - 6 * DAY)
         journal.end_session(checkin, "end", START - 6 * DAY + 1800)
     async with app_for(clock).run_test(size=SIZE) as pilot:
+        await home_filled(pilot)
         assert not pilot.app.screen.query("#checkin"), "six days: quiet"
     clock.advance(2 * DAY)
     async with app_for(clock).run_test(size=SIZE) as pilot:
+        await home_filled(pilot)
         words = " ".join(str(w.render()) for w in pilot.app.screen.query("#checkin Static"))
         assert words == "Your last weekly check-in was 7 days ago. Whenever suits you both."
         for streaky in ("streak", "missed", "score", "%"):

@@ -125,6 +125,15 @@ class NearerApp(App[int]):
         self.library = discover(self.extra_paths, cache=RitualCache.default())
         return self.library
 
+    def get_default_screen(self):
+        """The usual start (a couple who have told nearer their names) paints home as the
+        first screen, rather than a blank default screen with home pushed over it."""
+        if self.share is None and self.settings.named:
+            from nearer.tui.screens.home import HomeScreen
+
+            return HomeScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         for notice in [self._settings_notice, *self.theme_problems]:
             if notice:
@@ -148,7 +157,9 @@ class NearerApp(App[int]):
         # Importing the first-run screen costs ~20 ms (it pulls in every step widget), so only
         # look for it when it has been imported: otherwise it cannot be on screen.
         first_run = sys.modules.get("nearer.tui.screens.first_run")
-        if first_run is not None and isinstance(self.screen, first_run.FirstRunScreen):
+        if isinstance(self.screen, HomeScreen):
+            pass  # home is already the first screen (get_default_screen)
+        elif first_run is not None and isinstance(self.screen, first_run.FirstRunScreen):
             self.switch_screen(HomeScreen())
         else:
             self.push_screen(HomeScreen())
