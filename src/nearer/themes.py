@@ -79,6 +79,20 @@ def load_themes(dirs: list[Path]) -> tuple[list[Theme], list[str]]:
     return list(themes.values()), errors
 
 
+def load_theme_named(name: str, dirs: list[Path]) -> Theme | None:
+    """The theme in `<name>.toml` (a later directory first), if that file is sound and really
+    holds that theme; None otherwise, and the caller loads every theme to find out why."""
+    for directory in reversed(dirs):
+        path = directory / f"{name}.toml"
+        if path.is_file():
+            try:
+                theme = _load_theme(path)
+            except _ThemeFileError:
+                return None
+            return theme if theme.name == name else None
+    return None
+
+
 def _load_theme(path: Path) -> Theme:
     from textual.theme import Theme
 

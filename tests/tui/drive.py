@@ -95,6 +95,7 @@ async def home_filled(pilot: Pilot, timeout: float = 10.0) -> None:
     """Wait for home to list the rituals: they are read just after the first paint."""
     for _ in range(int(timeout / 0.05)):
         if getattr(pilot.app.screen, "filled", False):
+            await pilot.pause()  # one more refresh, so what was mounted has its place on screen
             return
         await pilot.pause(0.05)
     raise AssertionError("the home screen never listed the rituals")

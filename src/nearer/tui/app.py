@@ -70,6 +70,22 @@ class NearerApp(App[int]):
     # -- startup --------------------------------------------------------------------------
 
     def _load_themes(self) -> None:
+        """Register the chosen theme now and the others just after the first paint: reading
+        and checking every theme file costs a few milliseconds nobody needs to wait for."""
+        from nearer.themes import builtin_theme_dirs, load_theme_named
+
+        wanted = self.settings.theme or DEFAULT_THEME
+        theme = load_theme_named(wanted, builtin_theme_dirs())
+        if theme is not None:
+            self.register_theme(theme)
+            self._use_theme(wanted)
+            self._other_themes_later = True
+            return
+        self._other_themes_later = False
+        self._load_all_themes()
+
+    def _load_all_themes(self) -> list[str]:
+        """Register every theme; returns the sentences for broken theme files."""
         from nearer.themes import builtin_theme_dirs, load_themes
 
         themes, problems = load_themes(builtin_theme_dirs())
@@ -78,7 +94,8 @@ class NearerApp(App[int]):
         self.theme_problems = problems
         wanted = self.settings.theme
         if wanted in self.available_themes:
-            self._use_theme(wanted)
+            if self.theme != wanted:
+                self._use_theme(wanted)
         else:
             if wanted and wanted != DEFAULT_THEME:
                 self.theme_problems.append(
@@ -86,6 +103,14 @@ class NearerApp(App[int]):
                 )
             if DEFAULT_THEME in self.available_themes:
                 self._use_theme(DEFAULT_THEME)
+        return self.theme_problems
+
+    def _register_other_themes(self) -> None:
+        if not self._other_themes_later:
+            return  # already done (the picker asked for them first)
+        self._other_themes_later = False
+        for problem in self._load_all_themes():
+            self.notify(problem, severity="warning", timeout=12)
 
     def _use_theme(self, name: str) -> None:
         """Choose the starting theme without a second parse of all CSS.
@@ -138,6 +163,8 @@ class NearerApp(App[int]):
         for notice in [self._settings_notice, *self.theme_problems]:
             if notice:
                 self.notify(notice, severity="warning", timeout=12)
+        if self._other_themes_later:
+            self.call_after_refresh(self._register_other_themes)
         if self.share is not None and hasattr(self.share, "host_uid"):
             self._open_share()  # a guest needs no names of its own: the host's are used
             return
@@ -335,6 +362,8 @@ class NearerApp(App[int]):
         from textual.command import CommandPalette
 
         from nearer.tui.commands import ThemePicker
+
+        self._register_other_themes()
 
         self._theme_before_preview = self.theme
         self.push_screen(
