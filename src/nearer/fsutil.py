@@ -58,7 +58,7 @@ def storage_error(exc: OSError, doing: str, path: Path) -> StorageError:
         )
     else:
         reason = exc.strerror or str(exc)
-        sentence = f"nearer could not {doing} at {path} ({reason.lower()}). Try again in a moment."
+        sentence = f"nearer could not {doing} ({reason.lower()}). Try again in a moment."
     return StorageError(sentence, code=code, path=path)
 
 
