@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -33,6 +33,10 @@ class Settings(msgspec.Struct, kw_only=True):
     seen_intro: bool = False
     keys: dict[str, str] = {}
     """Binding id -> key, for remapping keys."""
+    photo_folder: str = ""
+    """The folder the photo step last showed; empty until one is chosen."""
+    photo_render: Literal["auto", "kitty", "sixel", "halfblock", "off"] = "auto"
+    """How photos are drawn: as the terminal allows (auto), one way always, or not at all."""
 
     @property
     def named(self) -> bool:
@@ -48,6 +52,8 @@ _EXPECTED = {
     "break_minutes": f"a whole number of minutes from {BREAK_MIN} to {BREAK_MAX}",
     "seen_intro": "true or false",
     "keys": "a table of binding names and keys, all in quotes",
+    "photo_folder": "a folder path in quotes",
+    "photo_render": '"auto", "kitty", "sixel", "halfblock" or "off"',
 }
 
 _HEADER = b"# nearer settings. You may edit this file while nearer is closed.\n\n"
