@@ -116,8 +116,15 @@ class PaintProbe:
 async def to_photo_step(pilot):
     from textual.widgets import OptionList
 
+    from textual.widgets.option_list import OptionDoesNotExist
+
     options = pilot.app.screen.query_one("#rituals", OptionList)
-    options.highlighted = options.get_option_index("photo_show_and_tell")
+    for _ in range(200):  # the list is filled just after the first paint
+        try:
+            options.highlighted = options.get_option_index("photo_show_and_tell")
+            break
+        except OptionDoesNotExist:
+            await pilot.pause(0.05)
     await pilot.press("enter")
     await pilot.pause()
     await pilot.click("#a")
