@@ -148,8 +148,9 @@ def quit_cleanly(term: Terminal) -> None:
 def test_consent_pause_resume_quit_and_pick_up_again(terminal: Terminal):
     term = terminal
     term.type(nearer_command())
-    home = term.wait_for("Hello, Sam and Alex")
-    assert "Rituals" in home and "A vulnerable chat" in home
+    # The list fills just after the first paint, so wait for a ritual, not only the greeting.
+    home = term.wait_for("A vulnerable chat")
+    assert "Hello, Sam and Alex" in home and "Rituals" in home
     print("\n--- home, in tmux ---\n" + home)
 
     # Move down the list, one ritual at a time, until the About pane describes the vulnerable chat.
