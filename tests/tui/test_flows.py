@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual.widgets import OptionList, Switch, TextArea
+from textual.widgets import Switch, TextArea
 
 from nearer.tui.app import NearerApp
 from nearer.tui.screens.first_run import FirstRunScreen
 from nearer.tui.screens.home import HomeScreen
 from nearer.tui.screens.journal import JournalScreen
 from nearer.tui.screens.pause import PauseScreen
-from nearer.tui.screens.ritual import RitualScreen
 
 from .conftest import journal_path
-from .drive import home_filled, ritual_screen, take_step, type_into
+from .drive import home_filled, open_ritual, ritual_screen, take_step, type_into
 
 SIZE = (100, 34)
-
-
-async def open_ritual(pilot, ritual_id: str = "vulnerable_chat", first: str = "a") -> RitualScreen:
-    await home_filled(pilot)
-    options = pilot.app.screen.query_one("#rituals", OptionList)
-    options.highlighted = options.get_option_index(ritual_id)
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.click(f"#{first}")
-    await pilot.pause()
-    return ritual_screen(pilot)
 
 
 async def test_first_run_asks_names_and_says_not_therapy(home):
