@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import tomllib
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,8 @@ from nearer.tui.screens.home import HomeScreen
 from nearer.tui.screens.ritual import RitualScreen
 
 from .conftest import journal_path
+from tests.conftest import mounted_tmpfs
+
 from .drive import home_filled, open_ritual, ritual_screen, settled_step, take_step, type_into, walk_to
 
 SIZE = (100, 34)
@@ -192,23 +191,9 @@ async def test_journal_write_fails_during_reflect_keeps_words_and_saves_once_lat
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
-    """A 16 MiB tmpfs of our own, to fill up for real. Needs root (CAP_SYS_ADMIN)."""
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("a real full disk needs root to mount a small tmpfs")
-    mountpoint = tmp_path / "disk"
-    mountpoint.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", f"nearer-{uuid.uuid4().hex[:8]}", str(mountpoint)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"could not mount a small tmpfs here: {done.stderr.strip()}")
-    try:
+    """A 16 MiB tmpfs of our own, to fill up for real."""
+    with mounted_tmpfs(tmp_path / "disk", "16m") as mountpoint:
         yield mountpoint
-    finally:
-        # Lazy: the app's SQLite connection may still hold the journal open until collected.
-        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
 
 
 def fill(disk: Path) -> Path:

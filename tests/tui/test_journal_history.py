@@ -4,12 +4,9 @@ read-only disk shown as a sentence with nothing lost."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from textual.widgets import Button, Input, OptionList, Select, Static
 
 from nearer.journal.store import Journal
@@ -244,23 +241,6 @@ async def test_forget_everything_needs_the_words_typed_and_leaves_no_copy(named,
         assert journal.history() == [] and journal.last_done() == {}
 
 
-@pytest.fixture
-def tiny_tmpfs(tmp_path):
-    """A real 1 MiB tmpfs, for a disk that is truly full or read-only; needs root and mount."""
-    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    mountpoint = tmp_path / "tiny"
-    mountpoint.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mountpoint)],
-        capture_output=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mountpoint
-    finally:
-        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
 
 
 async def test_a_full_disk_is_a_sentence_nothing_changes_and_try_again_works(named, clock, tiny_tmpfs, monkeypatch):
