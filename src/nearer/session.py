@@ -548,6 +548,7 @@ class GuestSession:
         self._private_saved: set[tuple[int, str]] = set()
         self._pending: list = []
         self._ended_saved = False
+        self._remembered: dict | None = None
         client.on_message = self._on_message
         client.on_link = self._on_link
         self._remember()
@@ -741,15 +742,15 @@ class GuestSession:
             self._guard(lambda: journal.end_session(session_id, view.outcome or "end", self.clock()), None)
 
     def _remember(self) -> None:
-        if self.remember is not None:
-            self.remember(
-                {
-                    "token": self.client.token,
-                    "entries_from": self.client.entries_from,
-                    "session_id": self.session_id,
-                    "ended": self.ended,
-                }
-            )
+        memory = {
+            "token": self.client.token,
+            "entries_from": self.client.entries_from,
+            "session_id": self.session_id,
+            "ended": self.ended,
+        }
+        if self.remember is not None and memory != self._remembered:
+            self._remembered = memory
+            self.remember(memory)
 
     def _guard(self, action, fallback):
         from nearer.fsutil import StorageError

@@ -88,12 +88,13 @@ class Pane:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", self.name, "-l", text)
 
-    def wait_for(self, pattern: str, timeout: float = TIMEOUT) -> re.Match:
+    def wait_for(self, pattern: str, timeout: float = TIMEOUT, gone: str | None = None) -> re.Match:
+        """Poll until `pattern` is on screen (and `gone`, if given, is not)."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
             found = re.search(pattern, screen)
-            if found:
+            if found and (gone is None or gone not in screen):
                 return found
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name}: never showed {pattern!r}; the screen was:\n{screen}")
@@ -208,3 +209,54 @@ def test_two_users_consent_reveal_and_end_and_a_stranger_is_refused(world):
         with sqlite3.connect(journal) as db:
             texts = {row[0] for row in db.execute("select text from entries")}
         assert {"your patient questions", "the tea you made"} <= texts, (role, texts)
+
+
+def kill_pane_program(pane: Pane) -> None:
+    """kill -9 the partner's nearer, as a dropped SSH session or a crash would end it."""
+    pid = int(pane.tmux("display-message", "-p", "-t", pane.name, "#{pane_pid}").strip())
+    os.kill(pid, 9)
+
+
+def test_killed_guest_rejoins_and_killed_host_resumes_with_nothing_typed_lost(world):
+    users, env = world["users"], world["env"]
+    host = Pane(world["server"], "host", users["host"], env("host"),
+                ["host", str(world["ritual"]), "--partner", users["guest"].pw_name])
+    code = host.wait_for(r"nearer join \S+ ([0-9A-Z]{4}-[0-9A-Z]{4})").group(1)
+    join = ["join", users["host"].pw_name, code]
+    guest = Pane(world["server"], "guest", users["guest"], env("guest"), join)
+    host.wait_for(r"Who would like to go first\?")
+    host.press("Enter")
+    guest.wait_for(r"Yes, I'm ready")
+    host.press("y")
+    guest.wait_for(r"Sam said yes")
+    guest.press("y")
+    guest.wait_for(r"Write one thing you appreciate")
+    guest.type("the tea you made")
+    guest.press("Enter")
+    host.wait_for(r"Alex has answered")
+
+    kill_pane_program(guest)
+    host.wait_for(r"Alex is not connected")
+    host.wait_for(r"The ritual paused itself")
+    again = Pane(world["server"], "guest2", users["guest"], env("guest"), join)
+    again.wait_for(r"The ritual paused itself")
+    host.wait_for(r"Alex is connected")
+    again.press("r")  # after a drop either partner may carry on
+    again.wait_for(r"Your answer is in", gone="Taking a break")  # the seat, and the answer, were kept
+    host.wait_for(r"Your turn")
+
+    kill_pane_program(host)
+    again.wait_for(r"Not connected to Sam's nearer")
+    host2 = Pane(world["server"], "host2", users["host"], env("host"), ["host", "--resume"])
+    host2.wait_for(r"Alex is connected")  # the guest found the same socket and took its seat back
+    again.wait_for(r"Sam is connected")
+    host2.press("r")
+    # The unrevealed answer died with the host (it never touches disk), so it is asked again.
+    again.wait_for(r"Type your answer", gone="Taking a break")
+    again.type("the tea you made")
+    again.press("Enter")
+    host2.wait_for(r"Alex has answered", gone="Taking a break")
+    host2.type("your patient questions")
+    host2.press("Enter")
+    again.wait_for(r"your patient questions")
+    host2.wait_for(r"the tea you made")

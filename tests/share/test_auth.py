@@ -81,3 +81,13 @@ def test_a_socket_path_too_long_for_sun_path_is_a_sentence(tmp_path):
     deep = tmp_path / ("x" * 120)
     with pytest.raises(auth.ShareError, match="too long"):
         auth.check_path_length(deep / "ABCD.sock")
+
+
+def test_with_an_admin_made_group_the_door_closes_to_everyone_else(sockdir):
+    group = os.getegid()  # any group we are in stands for the couple's group
+    directory = auth.ensure_socket_dir(auth.socket_dir(for_others=True), for_others=True, group=group)
+    assert stat.S_IMODE(os.lstat(directory).st_mode) == 0o710 and os.lstat(directory).st_gid == group
+    listener = auth.open_listener(directory, "GRUP", for_others=True, group=group)
+    info = os.lstat(listener.path)
+    assert stat.S_IMODE(info.st_mode) == 0o660 and info.st_gid == group
+    listener.close()

@@ -206,3 +206,21 @@ async def test_partner_text_is_shown_as_typed_never_as_markup(env):
         await until(lambda: gs.view.revealed, host, guest)
         await until(lambda: hostile in screen_text(host), host, guest)
         assert host.app.is_running
+
+
+async def test_two_moves_in_a_blink_redraw_with_the_newest_view(env):
+    """The other partner can move twice before a step widget has even composed: the second
+    redraw must neither update children that do not exist yet nor wait for them forever."""
+    async with together(env) as (host, guest):
+        await start(host, guest)
+        screen = ritual_screen(guest)
+
+        def twice() -> None:
+            screen._key = None  # as if the step had changed: a new widget is mounted
+            screen.show(screen.session.view)
+            screen.show(screen.session.view)  # before that widget has composed
+
+        guest.app.call_later(twice)
+        await until(lambda: screen._widget is not None and screen._widget.is_mounted, host, guest)
+        assert screen._widget.view is screen.session.view
+        await step(host, guest)

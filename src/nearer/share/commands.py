@@ -18,23 +18,26 @@ def run_host(args) -> int:
 
     resume_json = None
     share = None
+    extra: tuple[Path, ...] = ()
     if args.resume:
-        resume_json = _shared_snapshot()
-        if resume_json is None:
+        snapshot = _shared_snapshot()
+        if snapshot is None:
             print(
                 "nearer: there is no shared session to carry on. Start one with nearer host.",
                 file=sys.stderr,
             )
             return 1
+        resume_json = snapshot.state_json
         share = json.loads(resume_json).get("share")
-    extra: tuple[Path, ...] = ()
+        if snapshot.ritual_path and Path(snapshot.ritual_path).is_file():
+            extra = (Path(snapshot.ritual_path),)  # a ritual file of your own, not a built-in
     ritual = args.ritual
     if ritual and (ritual.endswith(".toml") or "/" in ritual):
         path = Path(ritual).expanduser()
         if not path.is_file():
             print(f"nearer: there is no ritual file at {path}.", file=sys.stderr)
             return 2
-        extra, ritual = (path.resolve(),), path.stem
+        extra, ritual = extra + (path.resolve(),), path.stem
     try:
         plan = prepare_host(partner=args.partner, group=args.group, share=share)
     except ShareError as problem:
@@ -69,7 +72,7 @@ def run_join(args) -> int:
     return app.return_code or 0
 
 
-def _shared_snapshot() -> str | None:
+def _shared_snapshot():
     """The journal's snapshot, if it is of a shared session (it records the door)."""
     from nearer.journal.store import Journal
 
@@ -80,4 +83,4 @@ def _shared_snapshot() -> str | None:
         return None
     if snapshot is None or '"share"' not in snapshot.state_json:
         return None
-    return snapshot.state_json
+    return snapshot

@@ -78,7 +78,6 @@ class SharedRitualScreen(RitualScreen):
         self._resumed_from: View | None = None
         self._notes_seen = session.note_seq
         self._unwatch = None
-        self._redraw_pending = False
 
     def on_mount(self, event) -> None:
         event.prevent_default()  # the local screen's mount reads engine state; a guest has none
@@ -98,12 +97,20 @@ class SharedRitualScreen(RitualScreen):
     # -- drawing --------------------------------------------------------------------------
 
     def show(self, view: View) -> None:
-        if self._widget is not None and not self._widget.is_mounted:
-            # The step just drawn has not composed yet: redraw once it has, with the newest view.
-            if not self._redraw_pending:
-                self._redraw_pending = True
-                self.call_after_refresh(self._redraw)
+        widget = self._widget
+        if widget is not None and not widget.is_mounted:
+            # The step just drawn has not composed yet (the partner moved twice in a blink): it
+            # will compose from the newest view, so hand it over rather than update children
+            # that do not exist yet.
+            widget.update_view = lambda newer, w=widget: setattr(w, "view", newer)
+            try:
+                self._show(view)
+            finally:
+                del widget.update_view
             return
+        self._show(view)
+
+    def _show(self, view: View) -> None:
         drafts = self._drafts(view)
         before = self._widget
         super().show(view)
@@ -111,7 +118,10 @@ class SharedRitualScreen(RitualScreen):
             return
         if drafts and self._widget is not before and self._widget is not None:
             self.call_after_refresh(self._restore, self._widget, drafts)
-        self.query_one("#turn", Static).update(shared_turn_line(view))
+        turn = shared_turn_line(view)
+        if view.status == "paused" and getattr(self.session, "auto_paused", False):
+            turn = "Paused until you are both here"
+        self.query_one("#turn", Static).update(turn)
         self._partner_line()
         self._sync_pause(view)
         session = self.session
@@ -122,11 +132,6 @@ class SharedRitualScreen(RitualScreen):
             self.notify(session.warning, title="Your journal", severity="warning", timeout=12)
             session.warning = None
 
-    def _redraw(self) -> None:
-        self._redraw_pending = False
-        if self.is_attached:
-            self.show(self.session.view)
-
     def _partner_line(self) -> None:
         for line in self.query("#partner"):
             line.update(Text(self.session.partner_line()))
@@ -134,6 +139,8 @@ class SharedRitualScreen(RitualScreen):
     def _tick(self) -> None:
         super()._tick()
         self._partner_line()
+        if self._pause is not None:
+            self._pause.say_who(self._pause_sentence(self.session.view))
 
     def _drafts(self, view: View) -> dict[str, str]:
         """What this partner has typed on the step being redrawn: the other partner's move must
@@ -178,7 +185,10 @@ class SharedRitualScreen(RitualScreen):
     def _pause_sentence(self, view: View) -> str:
         me = view.viewer
         if getattr(self.session, "auto_paused", False):
-            return "The ritual paused itself. Either of you can carry on when you are both here."
+            return (
+                f"The ritual paused itself. {self.session.partner_line()}. "
+                "Either of you can carry on once you are both here."
+            )
         if view.paused_by in (me, None):  # None: our own pause, before the host confirms it
             return "You asked for this break, so you are the one to end it."
         name = view.name(view.paused_by)
