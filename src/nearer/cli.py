@@ -51,6 +51,19 @@ def _parser() -> argparse.ArgumentParser:
         "--as", dest="reader", metavar="a|b",
         help="include this partner's private entries (by default an export holds shared ones only)",
     )
+    export.add_argument(
+        "--for-therapy", action="store_true",
+        help="one Markdown file to bring to a first session with a couples therapist: your shared "
+        "reflections and agreements of the last weeks (default file: nearer-for-therapy-DATE.md)",
+    )
+    export.add_argument(
+        "--weeks", type=int, default=8, metavar="N",
+        help="with --for-therapy: how many weeks back to gather (default 8; --since overrides it)",
+    )
+    export.add_argument(
+        "--answers", action="store_true",
+        help="with --for-therapy: also what you answered during rituals, not only reflections",
+    )
 
     new = sub.add_parser("new", help="start a ritual of your own, ready to edit")
     new.add_argument("name", help="its name: lower-case letters, digits and _")

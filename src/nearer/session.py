@@ -45,12 +45,16 @@ class LocalSession:
         *,
         ritual_hash: str = "",
         clock: Callable[[], float] = time.time,
+        keep_place: bool = True,
     ) -> None:
         self.ritual = ritual
         self.ritual_path = ritual_path
         self.journal = journal
         self.names = names
         self.clock = clock
+        self.keep_place = keep_place
+        """False for a ritual started on top of another one's saved place (a break from the pause
+        screen): the journal keeps one place to pick up, and it stays the other ritual's."""
         self.state: RunState = machine.new_state(ritual, ritual_hash)
         self.session_id: int | None = None
         self.warning: str | None = None
@@ -76,9 +80,28 @@ class LocalSession:
             names=self.names,
             seed=seed if seed is not None else secrets.randbits(32),
             seen_cards=seen,
+            review=self._review(),
             at=now,
         )
         return self.send(start)
+
+    def _review(self) -> dict[str, list[str]]:
+        """What text steps with `show` put on screen, read from the journal once at the start."""
+        wanted = {name for step in self.ritual.step for name in getattr(step, "show", ())}
+        journal = self.journal
+        if not wanted or journal is None:
+            return {}
+        review: dict[str, list[str]] = {}
+        if "agreements" in wanted:
+            agreements = self._guard(lambda: journal.tagged("agreement"), []) or []
+            review["agreements"] = [f"{entry.author_name}: {entry.text}" for entry in agreements]
+        if "plans" in wanted:
+            plans = self._guard(journal.open_plans, []) or []
+            review["plans"] = [
+                f"{plan.what}, {plan.when_text}" if plan.what else f"{plan.ritual_title}, {plan.when_text}"
+                for plan in plans
+            ]
+        return review
 
     @classmethod
     def resume(
@@ -197,6 +220,16 @@ class LocalSession:
                     after.now,
                     tags=entry.tags,
                 )
+            for plan in after.plans[len(before.plans) :]:
+                self.journal.add_plan(
+                    self.session_id,
+                    self.ritual.id,
+                    self.ritual.title,
+                    plan.when,
+                    after.now,
+                    what=plan.what,
+                    offer=plan.offer or "",
+                )
         except StorageError as error:
             raise NotSaved(str(error)) from error
         if new_cards:
@@ -215,6 +248,8 @@ class LocalSession:
         journal = self.journal
         if journal is None:
             return
+        if not self.keep_place and after.status != "ended":
+            return
         if after.status == "ended":
             if self.session_id is not None:
                 if after.outcome == "reschedule" and after.plan:
@@ -225,7 +260,8 @@ class LocalSession:
                         None,
                     )
                 self._guard(lambda: journal.end_session(self.session_id, after.outcome or "end", after.now), None)
-            self._guard(journal.clear_snapshot, None)
+            if self.keep_place:
+                self._guard(journal.clear_snapshot, None)
             return
         payload = json.dumps({"session_id": self.session_id, "state": json.loads(dumps(after))})
         path = str(self.ritual_path) if self.ritual_path else ""

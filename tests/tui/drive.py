@@ -80,6 +80,11 @@ async def take_step(pilot: Pilot, clock, answers: dict[str, str] | None = None) 
     elif kind == "timer":
         clock.advance(view.remaining + 1)
         await pilot.pause(0.4)
+    elif kind == "choice":
+        await pilot.click(step.query_one("#option-0"))
+    elif kind == "plan":
+        await type_into(pilot, step.query_one("#plan-what", Input), (answers or {}).get("plan", "A pottery class"))
+        await pilot.click(step.query_one("#suggest-0"))
     elif kind in ("reflect", "prompt"):
         writer = view.waiting_on[0]
         box = step.query_one(TextArea)

@@ -48,6 +48,7 @@ SCHEMA_SEES = {
     "e003_wrong_type",
     "e004_missing_kind",
     "e004_unknown_kind",
+    "e011_bad_offer",
     "e011_bad_step_id",
     "e011_id_too_long",
     "e011_reserved_end",

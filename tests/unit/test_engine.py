@@ -620,3 +620,54 @@ def test_partner_text_is_not_treated_as_a_placeholder():
     s = play(r, started(r), Tick(now=30), Done(partner="a"), Answer(partner="a", text="{speaker} [b]x[/b]"))
     assert s.entries[0].text == "{speaker} [b]x[/b]"
 
+
+
+# -- plan, show, offer ----------------------------------------------------------------------
+
+
+def test_plan_records_what_and_when_and_goes_on():
+    r = ritual("plan")
+    s = play(r, started(r), Done(partner="a"))
+    assert s.step == "choose" and view(r, s).suggestions == ["this weekend"]
+    s = play(r, s, Plan(partner="b", what="  a pottery class ", when="this weekend"))
+    assert s.step == "close" and s.status == "running"
+    assert [(p.what, p.when, p.offer) for p in s.plans] == [
+        ("a pottery class", "this weekend", "new_together_debrief")
+    ]
+    s = play(r, s, Done(partner="a"))
+    assert (s.status, s.outcome) == ("ended", "end"), "a plan is a yes, not a reschedule"
+
+
+def test_plan_needs_both_what_and_when():
+    r = ritual("plan")
+    s = play(r, started(r), Done(partner="a"))
+    for what, when in (("", "this weekend"), ("a walk", "  "), ("   ", "")):
+        assert play(r, s, Plan(partner="a", what=what, when=when)) is s
+
+
+def test_plan_skip_takes_the_skip_outcome_and_records_nothing():
+    r = ritual("plan")
+    s = play(r, started(r), Done(partner="a"), Skip(partner="a"))
+    assert s.step == "no_plan" and s.plans == []
+
+
+def test_a_text_step_shows_what_the_session_passed_in():
+    r = ritual("plan")
+    review = {"agreements": ["Ana: ask for a break sooner", "  "], "plans": []}
+    s = apply(r, new_state(r), Start(first_speaker="a", names=NAMES, seed=1, review=review))
+    shown = view(r, s).shown
+    assert shown == {"agreements": ["Ana: ask for a break sooner"], "plans": []}
+    assert list(shown) == ["agreements", "plans"], "in the order the step lists them"
+    assert loads(dumps(s)).review == s.review, "a resumed ritual still shows them"
+    s = play(r, s, Done(partner="a"))
+    assert view(r, s).shown == {}, "only the step that asks for them shows them"
+
+
+def test_the_offer_is_on_the_end_view_only_after_a_real_end():
+    r = ritual("plan")
+    s = play(r, started(r), Done(partner="a"))
+    assert view(r, s).offer == "new_together_debrief", "the plan step's own offer"
+    s = play(r, s, Skip(partner="a"), Done(partner="b"))
+    assert view(r, s).offer == "regroup_after_a_fight"
+    left = play(r, started(r), Leave(partner="a"))
+    assert view(r, left).offer is None

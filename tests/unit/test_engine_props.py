@@ -118,7 +118,7 @@ def random_event(raw: tuple, t: float, index: int, seed: int) -> tuple[ev.Event,
     if kind == "choose":
         return ev.Choose(partner=p, option=option, at=at), t
     if kind == "plan":
-        return ev.Plan(partner=p, when=text, at=at), t
+        return ev.Plan(partner=p, when=text, what=text, at=at), t
     return SIMPLE[kind](partner=p, at=at), t
 
 
@@ -143,6 +143,8 @@ def willing_move(ritual: Ritual, state, t: float, partner: str | None = None) ->
         return ev.Choose(partner=p, option=(visits - 1) % len(v.options), at=t)
     if v.kind == "reschedule":
         return ev.Plan(partner=p, when="tomorrow", at=t)
+    if v.kind == "plan":
+        return ev.Plan(partner=p, what="a pottery class", when="this weekend", at=t)
     if v.kind == "reflect" or (v.kind == "reveal" and v.waiting_on):
         return ev.Answer(partner=p, text="finisher", at=t)
     return ev.Done(partner=p, at=t)  # text, prompt, photo, swap_roles, a revealed reveal

@@ -1,5 +1,6 @@
 """`nearer export`: the journal as Markdown or JSON, on the terminal, into a file, or one file per
-session in a folder; private entries only for the partner named with `--as`."""
+session in a folder; private entries only for the partner named with `--as`. `--for-therapy`
+gathers your reflections and agreements of the last weeks into one file for a first session."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def run_export(args: argparse.Namespace) -> int:
             )
             return 2
     ritual_id = getattr(args, "ritual", None)
+    if getattr(args, "for_therapy", False):
+        return _for_therapy(args, since, names, viewer)
 
     from nearer.fsutil import StorageError, ensure_private_dir, write_atomic
     from nearer.journal.export import (
@@ -120,6 +123,67 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     _say(f"Exported {_count(len(sessions))} to {out}{_only_you()}.")
     _say_left_out(left_out, names, viewer)
+    return 0
+
+
+def _for_therapy(args: argparse.Namespace, since: dt.date | None, names: dict[str, str], viewer: str | None) -> int:
+    """One Markdown file to bring to a first session: the shared reflections and agreements of
+    the last `--weeks` (or since `--since`), your own private ones too with `--as`."""
+    if args.output != "md" or getattr(args, "ritual", None):
+        _say("--for-therapy makes one Markdown file of every ritual; leave out --format and --ritual.")
+        return 2
+    weeks = args.weeks
+    if weeks < 1:
+        _say("--weeks counts back from today, so it needs to be 1 or more.")
+        return 2
+    now = time.time()
+    if since is None:
+        since = dt.date.fromtimestamp(now) - dt.timedelta(weeks=weeks)
+    start = dt.datetime.combine(since, dt.time()).timestamp()
+
+    from nearer.fsutil import StorageError, write_atomic
+    from nearer.journal.export import chosen_for_therapy, render_for_therapy
+    from nearer.journal.store import Journal, JournalError
+
+    sessions = []
+    journal_file = paths.journal_path()
+    if journal_file.exists():  # exporting never creates a journal
+        try:
+            with Journal.open(journal_file) as journal:
+                if journal.notice:
+                    _say(journal.notice)
+                sessions = journal.sessions_since(start, viewer=viewer)
+        except (JournalError, StorageError) as exc:
+            _say(str(exc))
+            return 1
+    chosen = chosen_for_therapy(sessions, answers=args.answers)
+    if not chosen:
+        _say(
+            f"There is nothing to gather yet: no shared reflections or agreements since "
+            f"{since.isoformat()}. --since YYYY-MM-DD reaches further back."
+        )
+        return 0
+    data = render_for_therapy(chosen, exported=now, since=since, private_of=names[viewer] if viewer else None)
+    if args.out == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    out = Path(args.out).expanduser() if args.out else Path(f"nearer-for-therapy-{dt.date.fromtimestamp(now).isoformat()}.md")
+    if out.is_dir():
+        out = out / f"nearer-for-therapy-{dt.date.fromtimestamp(now).isoformat()}.md"
+    try:
+        write_atomic(out, data, doing=f"write the export to {out}")
+    except StorageError as exc:
+        _say(str(exc))
+        return 1
+    entries = sum(len(session.entries) for session in chosen)
+    _say(
+        f"Gathered {entries} {'entry' if entries == 1 else 'entries'} from {_count(len(chosen))} "
+        f"into {out}{_only_you()}. Read it through together before you share it."
+    )
+    if viewer is None:
+        _say(f"Private reflections are not in it; `--as a` adds {names['a']}'s, `--as b` {names['b']}'s.")
     return 0
 
 

@@ -31,6 +31,9 @@ class Start(_Event, tag="start", kw_only=True):
     names: dict[str, str]
     seed: int
     seen_cards: dict[str, list[str]] = {}
+    review: dict[str, list[str]] = {}
+    """What the journal holds for `text` steps with `show` (agreements, plans), one line each:
+    the engine has no journal, so the session reads it and passes it in."""
 
 
 class Consent(_Event, tag="consent", kw_only=True):
@@ -74,10 +77,12 @@ class Choose(_Event, tag="choose", kw_only=True):
 
 
 class Plan(_Event, tag="plan", kw_only=True):
-    """A reschedule step's answer: when to come back to this ritual."""
+    """A reschedule step's answer (when to come back to this ritual), or a plan step's (what
+    you will do, and when)."""
 
     partner: Partner
     when: str
+    what: str = ""
 
 
 class Pause(_Event, tag="pause", kw_only=True):

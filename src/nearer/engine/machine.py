@@ -15,7 +15,7 @@ from msgspec.structs import replace
 
 from nearer.engine import events as ev
 from nearer.engine.events import Partner, other
-from nearer.engine.state import DrawnCard, Entry, RunState
+from nearer.engine.state import DrawnCard, Entry, PlanMade, RunState
 from nearer.engine.view import BreathView, View
 from nearer.ritual import model as m
 
@@ -53,7 +53,7 @@ def actors(ritual: m.Ritual, state: RunState) -> list[Partner]:
     who = getattr(step, "who", "both")
     if isinstance(step, (m.RevealStep,)):
         return ["a", "b"]
-    if isinstance(step, (m.TextStep, m.TimerStep, m.SwapRolesStep, m.ChoiceStep, m.RescheduleStep)):
+    if isinstance(step, (m.TextStep, m.TimerStep, m.SwapRolesStep, m.ChoiceStep, m.RescheduleStep, m.PlanStep)):
         return ["a", "b"]
     return _resolve_who(who, state)
 
@@ -197,6 +197,7 @@ def _start(ritual: m.Ritual, state: RunState, event: ev.Start) -> RunState:
         names={k: v for k, v in event.names.items() if k in ("a", "b")},
         seed=event.seed,
         deck_used=known,
+        review={name: [line for line in lines if line.strip()] for name, lines in event.review.items()},
     )
     return _enter(ritual, state, ritual.step[0].id)
 
@@ -287,6 +288,14 @@ def _on_step(ritual: m.Ritual, state: RunState, step: m.Step, event: ev.Event) -
     if isinstance(step, m.ChoiceStep):
         if isinstance(event, ev.Choose) and 0 <= event.option < len(step.options):
             return _enter(ritual, state, step.options[event.option].next)
+        return state
+
+    if isinstance(step, m.PlanStep):
+        if isinstance(event, ev.Plan) and event.what.strip() and event.when.strip():
+            made = PlanMade(step_id=step.id, what=event.what.strip(), when=event.when.strip(), offer=step.offer)
+            return _finish(ritual, replace(state, plans=state.plans + [made]), "planned")
+        if isinstance(event, ev.Skip):
+            return _finish(ritual, state, "skip")
         return state
 
     if isinstance(step, m.RescheduleStep):
@@ -444,6 +453,7 @@ def view(ritual: m.Ritual, state: RunState, viewer: Partner | None = None) -> Vi
         paused_at=state.paused_at,
         outcome=state.outcome,
         plan=state.plan,
+        offer=ritual.offer if state.step == m.END and state.outcome == "end" else None,
     )
     if isinstance(step, m.PromptStep):
         result.answer_mode = step.answer
@@ -479,8 +489,12 @@ def view(ritual: m.Ritual, state: RunState, viewer: Partner | None = None) -> Vi
             result.own_answer = state.hidden.get(viewer, state.revealed.get(viewer, ""))
     elif isinstance(step, m.ChoiceStep):
         result.options = [_fill(option.label, state) for option in step.options]
-    elif isinstance(step, m.RescheduleStep):
+    elif isinstance(step, (m.RescheduleStep, m.PlanStep)):
         result.suggestions = list(step.suggest)
+        if isinstance(step, m.PlanStep):
+            result.offer = step.offer
+    elif isinstance(step, m.TextStep) and step.show:
+        result.shown = {name: list(state.review.get(name, [])) for name in step.show}
     elif isinstance(step, m.PhotoStep):
         result.folder = step.folder
     return result

@@ -29,6 +29,15 @@ class Entry(Struct, frozen=True, kw_only=True):
     """The step's tags (a reflect step's `tags`), so the journal can find agreements later."""
 
 
+class PlanMade(Struct, frozen=True, kw_only=True):
+    """A plan step's answer, for the journal's plans (the home screen shows them)."""
+
+    step_id: str
+    what: str
+    when: str
+    offer: str | None = None
+
+
 class DrawnCard(Struct, frozen=True, kw_only=True):
     deck: str
     text: str
@@ -59,6 +68,8 @@ class RunState(Struct, kw_only=True):
     paused_at: float | None = None
     outcome: str | None = None
     plan: str | None = None
+    plans: list[PlanMade] = []
+    review: dict[str, list[str]] = {}
     entries: list[Entry] = []
     cards_drawn: list[DrawnCard] = []
     history: list[str] = []

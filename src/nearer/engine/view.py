@@ -60,6 +60,10 @@ class View(Struct, kw_only=True):
     own_answer: str = ""
     options: list[str] = []
     suggestions: list[str] = []
+    shown: dict[str, list[str]] = {}
+    """A text step's `show`: each name (agreements, plans) with its lines from the journal."""
+    offer: str | None = None
+    """A ritual to offer next: on the end screen, or with a plan step's plan."""
     folder: str | None = None
     paused_by: Partner | None = None
     paused_at: float | None = None

@@ -196,3 +196,90 @@ def _iso(timestamp: float) -> str:
 def _escape(text: str) -> str:
     """Names and titles come from people: keep a stray * or # from reshaping the document."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+# -- for a first session with a couples therapist ----------------------------------------------
+
+AGREEMENT = "agreement"
+
+
+def chosen_for_therapy(sessions: list[SessionRecord], *, answers: bool = False) -> list[SessionRecord]:
+    """The sessions with something to bring, each with only those entries: reflections (your
+    agreements among them) and, with `answers`, what you answered during the rituals. The
+    store has already left out any private entry that is not the reader's own."""
+    kinds = ("reflection", "answer") if answers else ("reflection",)
+    chosen = []
+    for session in sessions:
+        entries = [e for e in session.entries if e.kind in kinds and e.text.strip()]
+        if entries:
+            chosen.append(msgspec.structs.replace(session, entries=entries))
+    return chosen
+
+
+def render_for_therapy(
+    sessions: list[SessionRecord],
+    *,
+    exported: float,
+    since: dt.date,
+    private_of: str | None = None,
+) -> bytes:
+    """One Markdown document to bring to a first session: a short, warm word on what it is,
+    your agreements together, then the reflections ritual by ritual, oldest first.
+
+    `sessions` come from `chosen_for_therapy`; `private_of` names the partner whose private
+    entries are in it (`--as`), so the header can say so."""
+    today = dt.date.fromtimestamp(exported)
+    out = [
+        "# For your first session\n\n",
+        f"Gathered from nearer on {_day(today)}.\n\n",
+        f"These are things the two of you wrote in nearer between {_day(since)} and {_day(today)}: "
+        "the agreements you made after hard moments, and what you reflected on afterwards. "
+        "You might bring it to a first session with a couples therapist, to help you say where "
+        "you are and what you hope for. It's a starting point for talking, not a record of who "
+        "was right.\n\n",
+        "Read it through together before you share it, and leave out anything you'd rather say "
+        "in person, or not at all. It's yours.\n",
+    ]
+    if private_of:
+        who = _escape(private_of)
+        out.append(
+            f"\nIt also holds {who}'s private reflections, marked as private. Only {who} has read "
+            f"them until now, so {who} decides whether they go.\n"
+        )
+    agreements = [
+        (session, entry) for session in sessions for entry in session.entries if AGREEMENT in entry.tags
+    ]
+    if agreements:
+        out.append("\n## What you agreed\n\n")
+        for session, entry in agreements:
+            out.append(
+                f"- **{_author(entry)}**, {_short_day(entry.created)} "
+                f"({_escape(session.ritual_title)}): {_inline(entry.text)}\n"
+            )
+    reflections = [
+        (session, [e for e in session.entries if AGREEMENT not in e.tags]) for session in sessions
+    ]
+    reflections = [(session, entries) for session, entries in reflections if entries]
+    if reflections:
+        out.append("\n## What you reflected on\n")
+        for session, entries in reflections:
+            out.append(f"\n### {_escape(session.ritual_title)}, {_when(session.started)}\n")
+            for entry in entries:
+                mark = " (private)" if entry.private else ""
+                prompt = f": “{_escape(entry.prompt)}”" if entry.prompt else ""
+                out.append(f"\n**{_author(entry)}**{mark}{prompt}\n\n{_quote(entry.text)}")
+    return "".join(out).encode()
+
+
+def _author(entry) -> str:
+    return _escape(entry.author_name) or _FALLBACK_NAMES.get(entry.author, entry.author)
+
+
+def _inline(text: str) -> str:
+    """A text on one list line: its own line breaks become spaces."""
+    return _escape(text)
+
+
+def _short_day(timestamp: float) -> str:
+    day = dt.date.fromtimestamp(timestamp)
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"

@@ -149,6 +149,11 @@ MIGRATIONS: list[str] = [
         SELECT e.id AS id, e.text AS text, p.text AS prompt
         FROM entries e JOIN prompts p ON p.id = e.prompt_id;
     """,
+    # 3: plans from a `plan` step carry what you will do, and the ritual for afterwards.
+    """
+    ALTER TABLE plans ADD COLUMN what TEXT NOT NULL DEFAULT '';
+    ALTER TABLE plans ADD COLUMN offer TEXT NOT NULL DEFAULT '';
+    """,
 ]
 VERSION = len(MIGRATIONS)
 
@@ -214,7 +219,8 @@ class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Plan(msgspec.Struct, frozen=True, kw_only=True):
-    """A "not now, but then" from a reschedule step."""
+    """A "not now, but then" from a reschedule step (no `what`: you come back to the ritual), or
+    a "yes, then" from a plan step (`what` you will do; `offer`, a ritual for afterwards)."""
 
     id: int
     session_id: int | None
@@ -223,6 +229,8 @@ class Plan(msgspec.Struct, frozen=True, kw_only=True):
     when_text: str
     created: float
     done: bool
+    what: str = ""
+    offer: str = ""
 
 
 class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -248,6 +256,7 @@ _ENTRY_COLUMNS = (
     " e.created"
 )
 _ENTRY_FROM = "entries e JOIN prompts p ON p.id = e.prompt_id"
+_PLAN_COLUMNS = "id, session_id, ritual_id, ritual_title, when_text, created, done, what, offer"
 _SESSION_COLUMNS = "s.id, s.ritual_id, s.ritual_title, s.practice, s.started, s.ended, s.outcome"
 # Who may read an entry: everyone if shared; only its author if private ("both" wrote it together).
 # `?viewer` is "a", "b", or NULL for the two of you reading together (shared entries only).
@@ -746,13 +755,21 @@ class Journal:
     # Plans ------------------------------------------------------------------------------------
 
     def add_plan(
-        self, session_id: int | None, ritual_id: str, ritual_title: str, when_text: str, created: float
+        self,
+        session_id: int | None,
+        ritual_id: str,
+        ritual_title: str,
+        when_text: str,
+        created: float,
+        *,
+        what: str = "",
+        offer: str = "",
     ) -> int:
         with self._write("save your plan") as conn:
             cursor = conn.execute(
-                "INSERT INTO plans (session_id, ritual_id, ritual_title, when_text, created)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (session_id, ritual_id, ritual_title, when_text, created),
+                "INSERT INTO plans (session_id, ritual_id, ritual_title, when_text, created, what, offer)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, ritual_id, ritual_title, when_text, created, what, offer),
             )
             return _rowid(cursor)
 
@@ -760,8 +777,7 @@ class Journal:
         """Plans not yet done, oldest first."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT id, session_id, ritual_id, ritual_title, when_text, created, done"
-                " FROM plans WHERE done = 0 ORDER BY created, id"
+                f"SELECT {_PLAN_COLUMNS} FROM plans WHERE done = 0 ORDER BY created, id"
             ).fetchall()
         return [_plan(row) for row in rows]
 
@@ -770,8 +786,7 @@ class Journal:
         with self._read() as conn:
             rows = _in_chunks(
                 conn,
-                "SELECT id, session_id, ritual_id, ritual_title, when_text, created, done"
-                " FROM plans WHERE session_id IN ({}) ORDER BY created, id",
+                f"SELECT {_PLAN_COLUMNS} FROM plans WHERE session_id IN ({{}}) ORDER BY created, id",
                 session_ids,
             )
         by_session: dict[int, list[Plan]] = {}
@@ -917,6 +932,8 @@ def _plan(row: tuple) -> Plan:
         when_text=row[4],
         created=row[5],
         done=bool(row[6]),
+        what=row[7],
+        offer=row[8],
     )
 
 

@@ -38,6 +38,7 @@ from nearer.ritual.model import (
     Deck,
     DeckStep,
     PhotoStep,
+    PlanStep,
     RescheduleStep,
     Ritual,
     SwapRolesStep,
@@ -68,12 +69,13 @@ EXPLAIN: dict[str, str] = {
     "known key), is missing a key it needs, or a value is the wrong type, such as text where a "
     "number belongs. Unknown keys are errors so that a typo is never silently ignored.",
     "E004": "A step has no `kind`, or one nearer does not know. The kinds are: "
-    "text, consent, prompt, deck, timer, photo, reflect, swap_roles, reveal, choice and "
-    "reschedule (docs/authoring.md says what each does).",
+    "text, consent, prompt, deck, timer, photo, reflect, swap_roles, reveal, choice, "
+    "reschedule and plan (docs/authoring.md says what each does).",
     "E010": "Two steps have the same `id`. Jumps name steps by id, so each id must be unique.",
     "E011": "An id is not written the way ids must be: lower-case letters, digits and `_`, "
     "starting with a letter, at most 40 characters. `end` is taken: it means the end of the "
-    "ritual. The ritual's own id must also be its file name without `.toml`.",
+    "ritual. The ritual's own id must also be its file name without `.toml`, and an `offer` "
+    "names another ritual by its id.",
     "E012": "A step jumps (with `next`, `on.<outcome>`, an option's `next` or `loop_to`) to an id "
     "that is no step in this ritual. nearer suggests the closest id when there is one.",
     "E013": "A step says where an outcome leads (`on.<outcome>`), but that kind of step never has "
@@ -405,7 +407,22 @@ class _RitualCheck:
         for position, step in enumerate(self.steps):
             self.targets(position, step)
             self.outcomes(position, step)
-        return len(self.problems) == before
+        resolved = len(self.problems) == before
+        self.offers()  # names no step, so it does not hold back the graph checks
+        return resolved
+
+    def offers(self) -> None:
+        """`offer` names another ritual by its id. Whether that ritual is there is only known
+        where the rituals are played (the screen leaves the button out when it is not)."""
+        offers = [(("offer",), "the ritual", self.ritual.offer)] + [
+            (("step", position, "offer"), f'step "{step.id}"', step.offer)
+            for position, step in enumerate(self.steps)
+            if isinstance(step, PlanStep)
+        ]
+        for path, who, offer in offers:
+            problem = _id_problem(offer) if offer is not None else ""
+            if problem:
+                self.add(path, "E011", f'{who} offers the ritual "{offer}", but that id {problem}')
 
     def ritual_id(self) -> None:
         ritual_id = self.ritual.id
@@ -865,7 +882,7 @@ class _RitualCheck:
                         f'option {number + 1} of step "{step.id}"',
                         option.label,
                     )
-            if isinstance(step, RescheduleStep):
+            if isinstance(step, (RescheduleStep, PlanStep)):
                 for number, suggestion in enumerate(step.suggest):
                     self.problems += _placeholder_problems(
                         source,

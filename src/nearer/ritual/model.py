@@ -94,6 +94,8 @@ class StepBase(_Table, tag_field="kind", kw_only=True):
 
 class TextStep(StepBase, tag="text", kw_only=True):
     text: str
+    show: list[Literal["agreements", "plans"]] = []
+    """What the journal holds to show under the text: the latest agreements, the open plans."""
 
 
 class ConsentStep(StepBase, tag="consent", kw_only=True):
@@ -157,6 +159,19 @@ class RescheduleStep(StepBase, tag="reschedule", kw_only=True):
     suggest: list[str] = []
 
 
+class PlanStep(StepBase, tag="plan", kw_only=True):
+    """Choose what you will do and when; the plan waits on the home screen and the ritual goes on.
+
+    Not a `reschedule` with a `next`: that one is "not now" (it ends the session as a kind no,
+    and plans to come back to the same ritual), this one is a "yes, then" with a what of its own.
+    """
+
+    text: str
+    suggest: list[str] = []
+    offer: str | None = None
+    """A ritual the plan's Start button opens on the home screen (a debrief, say)."""
+
+
 Step = Union[
     TextStep,
     ConsentStep,
@@ -169,6 +184,7 @@ Step = Union[
     RevealStep,
     ChoiceStep,
     RescheduleStep,
+    PlanStep,
 ]
 STEP_TYPES: tuple[type[StepBase], ...] = Step.__args__  # type: ignore[attr-defined]
 KINDS: dict[str, type[StepBase]] = {t.__struct_config__.tag: t for t in STEP_TYPES}
@@ -185,6 +201,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "reveal": ("done",),
     "choice": (),  # one outcome per option, named by the option's own `next`
     "reschedule": (),  # terminal: records a plan, then `end`
+    "plan": ("planned", "skip"),
 }
 """The outcomes each kind can produce; `on.<outcome>` keys must be among them (E013)."""
 
@@ -218,6 +235,8 @@ class Ritual(_Table, kw_only=True):
     roles: Roles = msgspec.field(default_factory=Roles)
     decks: dict[str, Deck] = {}
     imports: list[str] = []
+    offer: str | None = None
+    """A ritual the end screen offers to start next (take_a_break offers the regroup)."""
     meta: dict[str, Any] = {}
 
     def step_by_id(self, step_id: str) -> Step | None:

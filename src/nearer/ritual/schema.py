@@ -33,7 +33,9 @@ def ritual_schema() -> dict[str, Any]:
         "description": "The version of the ritual format this file is written in.",
     }
     properties["id"] = {**id_rule, "description": "The ritual's id; also the file's name."}
-    properties["step"]["items"] = _step_items(steps, id_rule)
+    offer_rule = {**id_rule, "not": {"const": END}}
+    properties["offer"] = {**offer_rule, "description": "A ritual the end screen offers to start next."}
+    properties["step"]["items"] = _step_items(steps, id_rule, offer_rule)
     definitions["Breath"]["properties"] = {
         name: {
             "type": "integer",
@@ -56,7 +58,7 @@ def ritual_schema() -> dict[str, Any]:
     }
 
 
-def _step_items(steps: dict[str, Any], id_rule: dict[str, Any]) -> dict[str, Any]:
+def _step_items(steps: dict[str, Any], id_rule: dict[str, Any], offer_rule: dict[str, Any]) -> dict[str, Any]:
     branches = []
     for kind, schema in steps.items():
         properties = schema["properties"]
@@ -77,6 +79,11 @@ def _step_items(steps: dict[str, Any], id_rule: dict[str, Any]) -> dict[str, Any
             properties["draw"]["minimum"] = 1
         if kind == "choice":
             properties["options"]["minItems"] = 2
+        if kind == "plan":
+            properties["offer"] = {
+                **offer_rule,
+                "description": "A ritual the plan's Start button opens on the home screen.",
+            }
         schema.pop("title", None)
         branches.append(
             {

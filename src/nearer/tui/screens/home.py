@@ -147,10 +147,15 @@ class HomeScreen(Screen):
             box = Vertical(classes="banner", id="plans")
             box.border_title = "Plans you made"
             for plan in plans[:5]:
-                row = Horizontal(classes="plan-row")
-                row.compose_add_child(Static(Text(f"{plan.ritual_title}: {plan.when_text}")))
-                row.compose_add_child(Button("Start", id=f"plan-start-{plan.id}"))
-                row.compose_add_child(Button("Done", id=f"plan-done-{plan.id}", variant="default"))
+                # The words on a line of their own: the side column is narrow, and a plan
+                # from a plan step says what and when, and what comes afterwards.
+                row = Vertical(classes="plan-row")
+                row.compose_add_child(Static(self._plan_line(plan)))
+                actions = Horizontal(classes="plan-buttons")
+                if self._plan_ritual(plan) is not None:
+                    actions.compose_add_child(Button("Start", id=f"plan-start-{plan.id}", compact=True))
+                actions.compose_add_child(Button("Done", id=f"plan-done-{plan.id}", compact=True))
+                row.compose_add_child(actions)
                 box.compose_add_child(row)
             widgets.append(box)
         self._plans = {plan.id: plan for plan in plans}
@@ -158,6 +163,23 @@ class HomeScreen(Screen):
         if widgets:
             await banners.mount(*widgets)
         banners.display = bool(widgets)
+
+    def _plan_ritual(self, plan) -> str | None:
+        """The ritual a plan's Start opens: the one to come back to after a "not now", or the
+        one a plan step offers for afterwards (none when it offers nothing, or is not here)."""
+        if not plan.what:
+            return plan.ritual_id
+        entry = self._entries.get(plan.offer)
+        return plan.offer if entry is not None and entry.ritual is not None else None
+
+    def _plan_line(self, plan) -> Text:
+        if not plan.what:
+            return Text(f"{plan.ritual_title}: {plan.when_text}")
+        line = Text(f"{plan.what}, {plan.when_text}")
+        offered = self._entries.get(plan.offer) if self._plan_ritual(plan) else None
+        if offered is not None:
+            line.append(f"\nAfterwards: {offered.ritual.title}", style="dim")
+        return line
 
     def _rhythm(self, journal) -> list:
         """What you agreed last time, and a gentle word when the weekly check-in has waited a
@@ -232,7 +254,7 @@ class HomeScreen(Screen):
     def resume(self) -> None:
         self.app.resume_snapshot()
 
-    @on(Button.Pressed, ".plan-row Button")
+    @on(Button.Pressed, ".plan-buttons Button")
     async def plan_action(self, event: Button.Pressed) -> None:
         action, _, plan_id = (event.button.id or "").rpartition("-")
         plan = self._plans.get(int(plan_id))
@@ -242,7 +264,7 @@ class HomeScreen(Screen):
         if journal is not None:
             _quiet(lambda: journal.complete_plan(plan.id))
         if action == "plan-start":
-            self.app.start_ritual_by_id(plan.ritual_id)
+            self.app.start_ritual_by_id(self._plan_ritual(plan) or plan.ritual_id)
         await self.refresh_home()
 
 

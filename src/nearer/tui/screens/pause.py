@@ -18,8 +18,13 @@ from nearer.tui.format import mmss
 from nearer.tui.steps.base import buttons, muted, step_text
 
 
-class PauseScreen(ModalScreen[None]):
-    """The ritual waits here, at the same step, until you resume."""
+BREAK = "break"
+"""What the pause screen returns when you choose a proper break (the take_a_break ritual)."""
+
+
+class PauseScreen(ModalScreen[str | None]):
+    """The ritual waits here, at the same step, until you resume, or until you choose a
+    proper break instead (`offer_break`), which keeps this ritual's place to pick up later."""
 
     HELP = words.HELP_PAUSE
     BINDINGS = [
@@ -27,10 +32,13 @@ class PauseScreen(ModalScreen[None]):
         Binding("escape", "resume", "Resume", show=False, id="resume-escape"),
     ]
 
-    def __init__(self, minutes: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, minutes: int, clock: Callable[[], float] = time.time, *, offer_break: bool = False
+    ) -> None:
         super().__init__()
         self.minutes = minutes
         self.clock = clock
+        self.offer_break = offer_break
         # A deadline, not a count of ticks: a busy machine must not stretch the break.
         self.back_at = clock() + minutes * 60
 
@@ -45,7 +53,16 @@ class PauseScreen(ModalScreen[None]):
                 f"is {self.minutes} minutes from now.",
                 id="back-at",
             )
-            yield buttons(Button("We're ready to come back", id="resume", variant="primary"))
+            items = [Button("We're ready to come back", id="resume", variant="primary")]
+            if self.offer_break:
+                items.append(Button("Take a proper break", id="proper-break"))
+            yield buttons(*items)
+            if self.offer_break:
+                yield muted(
+                    "If it got heated, a proper break walks you both through calming down and "
+                    "agreeing when to come back. This ritual keeps its place for later.",
+                    id="break-note",
+                )
         # Its own footer, so the keys shown are the break's (r), not the ritual's under it.
         yield Footer()
 
@@ -64,3 +81,7 @@ class PauseScreen(ModalScreen[None]):
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:
         self.dismiss(None)
+
+    @on(Button.Pressed, "#proper-break")
+    def proper_break(self) -> None:
+        self.dismiss(BREAK)

@@ -151,15 +151,22 @@ class RitualScreen(Screen[None]):
             self._open_pause()
 
     def _open_pause(self) -> None:
-        from nearer.tui.screens.pause import PauseScreen
+        from nearer.tui.screens.pause import BREAK, PauseScreen
 
-        def resumed(_: object = None) -> None:
+        def resumed(choice: str | None = None) -> None:
+            if choice == BREAK:
+                # This ritual stays paused with its place saved (home offers to pick it up).
+                self.dismiss()
+                self.app.call_later(self.app.start_break)  # asked by the app: this screen is leaving
+                return
             paused_by = self.session.state.paused_by
             if paused_by is not None:
                 self.send(ev.Resume(partner=paused_by))
 
+        breaking = self.app.BREAK_RITUAL
+        offer_break = self.session.ritual.id != breaking and self.app.can_start(breaking)
         self.app.push_screen(
-            PauseScreen(self.app.settings.break_minutes, self.app.clock), resumed
+            PauseScreen(self.app.settings.break_minutes, self.app.clock, offer_break=offer_break), resumed
         )
 
     def action_leave(self) -> None:

@@ -9,6 +9,7 @@ from nearer.tui.steps.consent import ConsentWidget
 from nearer.tui.steps.deck import DeckWidget
 from nearer.tui.steps.end import EndWidget
 from nearer.tui.steps.photo import PhotoWidget
+from nearer.tui.steps.plan import PlanWidget
 from nearer.tui.steps.prompt import PromptWidget
 from nearer.tui.steps.reflect import ReflectWidget
 from nearer.tui.steps.reschedule import RescheduleWidget
@@ -28,6 +29,7 @@ WIDGETS: dict[str, type[StepWidget]] = {
     "reveal": RevealWidget,
     "choice": ChoiceWidget,
     "reschedule": RescheduleWidget,
+    "plan": PlanWidget,
     "end": EndWidget,
 }
 
