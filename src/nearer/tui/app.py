@@ -152,14 +152,6 @@ class NearerApp(App[int]):
         self.library = discover(self.extra_paths, cache=RitualCache.default())
         return self.library
 
-    def on_ready(self) -> None:
-        # Everything built so far (Textual's modules, styles, the first screen) lives as long as
-        # the app: move it out of the collector's sight, so a full collection in the middle of a
-        # ritual walks only what the ritual made (seen as 200-400 ms pauses otherwise).
-        import gc
-
-        gc.freeze()
-
     def get_default_screen(self):
         """The usual start (a couple who have told nearer their names) paints home as the
         first screen, rather than a blank default screen with home pushed over it."""
