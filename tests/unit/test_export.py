@@ -224,3 +224,16 @@ def test_unnamed_partners_and_empty_answers_still_read_well(journal_path, capsys
     _, out, _ = export(capsys)
     assert "\n**Both of you**\n\n>\n" in out
     assert "not finished" in out
+
+
+def test_a_plan_from_a_plan_step_says_what_you_planned(journal_path, capsys):
+    with Journal.open() as journal:
+        new = journal.start_session("new_together", "Something new together", "novelty", local(2026, 11, 20, 19, 0))
+        journal.add_plan(new, "new_together", "Something new together", "this weekend", local(2026, 11, 20, 19, 9),
+                         what="A salsa class", offer="new_together_debrief")
+        journal.end_session(new, "end", local(2026, 11, 20, 19, 10))
+    code, out, _ = export(capsys)
+    assert code == 0
+    assert "You planned: A salsa class, this weekend (still to do)." in out
+    code, out, _ = export(capsys, "--format", "json")
+    assert json.loads(out)["sessions"][0]["plans"][0]["what"] == "A salsa class"

@@ -102,8 +102,12 @@ def _prompt_lines(prompt: str) -> tuple[str, str]:
 
 def _plans(plans) -> str:
     return "".join(
-        f"\nYou planned to come back to this {_escape(plan.when_text)} "
-        f"({'done' if plan.done else 'still to do'}).\n"
+        (
+            f"\nYou planned: {_escape(plan.what)}, {_escape(plan.when_text)} "
+            if plan.what
+            else f"\nYou planned to come back to this {_escape(plan.when_text)} "
+        )
+        + f"({'done' if plan.done else 'still to do'}).\n"
         for plan in plans
     )
 
@@ -144,7 +148,7 @@ def render_json(
                     for e in s.entries
                 ],
                 "plans": [
-                    {"when": p.when_text, "created": _iso(p.created), "done": p.done}
+                    {"when": p.when_text, "what": p.what, "created": _iso(p.created), "done": p.done}
                     for p in plans.get(s.id, ())
                 ],
             }
