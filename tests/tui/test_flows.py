@@ -145,3 +145,18 @@ async def test_pause_works_while_typing_and_resumes_at_the_same_step(named, cloc
         assert screen.session.view.status == "running"
         assert screen.session.view.kind == "reveal"
         assert screen.query_one("#hidden-answer").value == "half a thought", "nothing typed is lost"
+
+
+async def test_r_on_home_picks_up_the_unfinished_ritual(named, clock):
+    app = NearerApp(clock=clock, seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ritual(pilot, first="a")
+        for _ in range(3):
+            await take_step(pilot, clock)
+        left_at = screen.session.view.step_id
+    again = NearerApp(clock=clock, seed=4)
+    async with again.run_test(size=SIZE) as pilot:
+        await home_filled(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert ritual_screen(pilot).session.view.step_id == left_at

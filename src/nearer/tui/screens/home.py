@@ -23,6 +23,7 @@ class HomeScreen(Screen):
     HELP = words.HELP_HOME
     BINDINGS = [
         Binding("j", "app.journal", "Journal", id="journal"),
+        Binding("r", "pick_up", "Pick up", id="pick-up"),
         Binding("question_mark", "app.help", "Help", id="help-home", key_display="?", show=False),
         Binding("q", "app.quit", "Quit", id="quit-home"),
     ]
@@ -137,7 +138,9 @@ class HomeScreen(Screen):
         if snapshot is not None:
             entry = self._entries.get(snapshot.ritual_id)
             title = entry.ritual.title if entry and entry.ritual else snapshot.ritual_id
-            box = Horizontal(classes="banner", id="resume-banner")
+            # Stacked, not side by side: the side column is narrow, and a title beside a button
+            # wrapped over four lines.
+            box = Vertical(classes="banner", id="resume-banner")
             box.border_title = "Unfinished"
             box.compose_add_child(Static(Text(f"{title}, left {ago(snapshot.saved, self.app.clock())}.")))
             box.compose_add_child(Button("Pick up", id="resume", variant="primary"))
@@ -163,6 +166,7 @@ class HomeScreen(Screen):
         if widgets:
             await banners.mount(*widgets)
         banners.display = bool(widgets)
+        self.refresh_bindings()  # "r Pick up" appears in the footer only with something to pick up
 
     def _plan_ritual(self, plan) -> str | None:
         """The ritual a plan's Start opens: the one to come back to after a "not now", or the
@@ -249,6 +253,15 @@ class HomeScreen(Screen):
     @on(Button.Pressed, "#checkin-start")
     def start_checkin(self) -> None:
         self.app.start_ritual_by_id(WEEKLY_CHECK_IN)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_up":
+            return bool(self.query("#resume"))  # shown in the footer only when there is one
+        return True
+
+    def action_pick_up(self) -> None:
+        if self.query("#resume"):
+            self.app.resume_snapshot()
 
     @on(Button.Pressed, "#resume")
     def resume(self) -> None:
