@@ -292,7 +292,26 @@ PRIVATE_MARK = "(kept private)"
 TYPING_THROTTLE = 1.0
 
 
-class HostSession(LocalSession):
+class _Watched:
+    """Screens watch a shared session for changes they did not make themselves."""
+
+    _watchers: list[Callable[[], None]]
+
+    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` after every change the screen did not make itself."""
+        self._watchers.append(callback)
+        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
+
+    def _tell_watchers(self) -> None:
+        for callback in list(self._watchers):
+            callback()
+
+
+def _break_is_theirs(name: str) -> str:
+    return f"{name} asked for this break, so {name} is the one to end it."
+
+
+class HostSession(_Watched, LocalSession):
     """The host's side of a shared session. The engine and the host's journal live here; the
     guest acts through a `SessionServer`, which calls the `guest_*` methods and sends the guest
     its own View. The host's screen sees `view` for the host's seat only.
@@ -405,13 +424,8 @@ class HostSession(LocalSession):
             return None
         if state.paused_by is not None and state.paused_by != who:
             name = self.names.get(state.paused_by) or state.paused_by.upper()
-            return f"{name} asked for this break, so {name} is the one to end it."
+            return _break_is_theirs(name)
         return None
-
-    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Call `callback` after every change the screen did not make itself."""
-        self._watchers.append(callback)
-        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
 
     def partner_line(self) -> str:
         name = self.guest_name
@@ -517,8 +531,7 @@ class HostSession(LocalSession):
         return view
 
     def _changed(self, publish: bool = True) -> None:
-        for callback in list(self._watchers):
-            callback()
+        self._tell_watchers()
         if publish and self.publish is not None:
             self.publish()
 
@@ -541,7 +554,7 @@ class HostSession(LocalSession):
         self._guard(lambda: journal.save_snapshot(self.ritual.id, path, payload, after.now), None)
 
 
-class GuestSession:
+class GuestSession(_Watched):
     """The guest's side: no engine and no ritual file, only the host's snapshots of this
     partner's View, and intents sent back through a `SessionClient`.
 
@@ -650,12 +663,8 @@ class GuestSession:
             return None
         if view.paused_by is not None and view.paused_by != self.seat:
             name = view.name(view.paused_by)
-            return f"{name} asked for this break, so {name} is the one to end it."
+            return _break_is_theirs(name)
         return None
-
-    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
-        self._watchers.append(callback)
-        return lambda: self._watchers.remove(callback) if callback in self._watchers else None
 
     def partner_line(self) -> str:
         host = self.host_name
@@ -798,8 +807,7 @@ class GuestSession:
             return fallback
 
     def _changed(self) -> None:
-        for callback in list(self._watchers):
-            callback()
+        self._tell_watchers()
 
     def _say(self, sentence: str) -> None:
         self.note = sentence
