@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 HEIF_SUFFIXES = frozenset({".heic", ".heif"})
-RENDERERS = ("auto", "kitty", "sixel", "halfblock", "off")
-
-
 class PhotoProblem(Exception):
     """A photo that cannot be shown, with a sentence that says so."""
 
