@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 HEIF_SUFFIXES = frozenset({".heic", ".heif"})
+
+
 class PhotoProblem(Exception):
     """A photo that cannot be shown, with a sentence that says so."""
 
