@@ -8,7 +8,7 @@ back to a line. Checks that need the whole ritual (names, graph, phases, placeho
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, get_args
 
 import msgspec
 from msgspec import Struct
@@ -17,17 +17,6 @@ FORMAT_VERSION = 1
 END = "end"
 """The reserved final state: a jump to `end` finishes the ritual."""
 
-PRACTICES = (
-    "curiosity",
-    "vulnerability",
-    "conflict",
-    "novelty",
-    "photos",
-    "affection",
-    "therapy",
-    "checkin",
-    "custom",
-)
 DEFAULT_PHASES = ("initiate", "consent", "share", "follow_up", "reflect")
 
 Practice = Literal[
@@ -41,6 +30,8 @@ Practice = Literal[
     "checkin",
     "custom",
 ]
+PRACTICES: tuple[str, ...] = get_args(Practice)
+"""The practices in the order the home screen groups them."""
 Answer = Literal["spoken", "typed"]
 
 
