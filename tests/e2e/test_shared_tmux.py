@@ -88,6 +88,19 @@ class Pane:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", self.name, "-l", text)
 
+    def settle(self, quiet: float = 0.5, timeout: float = TIMEOUT) -> None:
+        """Poll until the screen has not changed for `quiet` seconds: a view that arrives just
+        after a reconnect may rebuild the step, and keys typed into the old one are gone."""
+        deadline = time.monotonic() + timeout
+        last, since = self.screen(), time.monotonic()
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name}: the screen never settled")
+            time.sleep(0.05)
+            now = self.screen()
+            if now != last:
+                last, since = now, time.monotonic()
+
     def wait_for(self, pattern: str, timeout: float = TIMEOUT, gone: str | None = None) -> re.Match:
         """Poll until `pattern` is on screen (and `gone`, if given, is not)."""
         deadline = time.monotonic() + timeout
@@ -253,7 +266,9 @@ def test_killed_guest_rejoins_and_killed_host_resumes_with_nothing_typed_lost(wo
     host2.press("r")
     # The unrevealed answer died with the host (it never touches disk), so it is asked again.
     again.wait_for(r"Type your answer", gone="Taking a break")
+    again.settle()
     again.type("the tea you made")
+    again.wait_for("•" * len("the tea you made"))  # in the box (hidden), before enter
     again.press("Enter")
     host2.wait_for(r"Alex has answered", gone="Taking a break")
     host2.type("your patient questions")
